@@ -1,0 +1,37 @@
+"""`cascade site build`: the supporter and trainer editions, the offline zip and the PDFs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..publishing.build import BuildFailed, build_all
+
+
+@click.group()
+def site() -> None:
+    """Build the training site."""
+
+
+@site.command()
+@click.option("--edition", type=click.Choice(["supporter", "trainer", "all"]), default="all", show_default=True,
+              help="'all' builds both editions plus the offline zip and the module PDFs.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Repository root (default: the current checkout).")
+@click.option("--no-package", is_flag=True, help="With --edition all: skip the offline zip and the PDFs.")
+@click.option("--verbose", "-v", is_flag=True)
+def build(edition: str, root: Path | None, no_package: bool, verbose: bool) -> None:
+    """Build the site strictly into build/site/<edition>."""
+    editions = ["supporter", "trainer"] if edition == "all" else [edition]
+    try:
+        result = build_all(editions, root, package=(edition == "all" and not no_package), verbose=verbose)
+    except BuildFailed as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for name, path in result.outputs.items():
+        click.echo(f"{name:<10} {path}  ({result.seconds.get(name, 0):.1f}s)")
+    if result.pdfs:
+        click.echo(f"pdf        {len(result.pdfs)} module PDFs in {result.pdfs[0].parent}  "
+                   f"({result.seconds.get('pdf', 0):.1f}s)")

@@ -1,0 +1,174 @@
+"""Build the site editions, the offline supporter zip and the per-module trainer PDFs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from ..config import content_root
+
+EDITION_CONFIGS = {"supporter": "mkdocs.yml", "trainer": "mkdocs-trainer.yml"}
+OFFLINE_ZIP_NAME = "carer-peer-support-training-offline.zip"
+
+
+class BuildFailed(RuntimeError):
+    """The site could not be built; the message says why."""
+
+
+@dataclass
+class BuildResult:
+    outputs: dict[str, Path] = field(default_factory=dict)
+    pdfs: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def build_dir(root: Path | None = None) -> Path:
+    return (root or content_root()) / "build"
+
+
+@contextmanager
+def _environ(**values):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: str(v) for k, v in values.items()})
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _quiet_logging(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_cascade", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s - %(message)s"))
+        handler._cascade = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def build_edition(edition: str, root: Path | None = None, *, strict: bool = True, offline: bool = False,
+                  site_dir: Path | None = None, verbose: bool = False) -> Path:
+    """Build one edition with MkDocs (strict by default) and return its folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    root = (root or content_root()).resolve()
+    config_file = root / EDITION_CONFIGS[edition]
+    overrides: dict = {}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    if offline:
+        # The offline plugin needs plain file URLs (page.html, not page/).
+        overrides["use_directory_urls"] = False
+    _quiet_logging(verbose)
+    with _environ(CASCADE_OFFLINE="true" if offline else "false"):
+        try:
+            config = load_config(config_file=str(config_file), strict=strict, **overrides)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except (Abort, ConfigurationError, PluginError) as exc:
+            raise BuildFailed(f"{edition} edition: {exc}") from exc
+    return Path(config["site_dir"])
+
+
+def package_offline(root: Path | None = None, verbose: bool = False) -> Path:
+    """The supporter edition built for file:// use, zipped for a laptop."""
+    out = build_dir(root)
+    folder = build_edition("supporter", root, offline=True, site_dir=out / "site" / "offline", verbose=verbose)
+    zip_path = out / OFFLINE_ZIP_NAME
+    tmp = zip_path.with_suffix(".zip.part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, Path("carer-peer-support-training") / path.relative_to(folder))
+    tmp.replace(zip_path)  # never leave a half-written zip behind
+    return zip_path
+
+
+_ARTICLE_RE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+
+
+def _print_html(article: str, module, programme_title: str) -> str:
+    title = escape(module.title)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title} (version {escape(str(module.version))})</title></head><body>"
+        f'<p class="pdf-programme">{escape(programme_title)}</p>'
+        f'<h1 class="pdf-title">{title}</h1>'
+        f'<p class="pdf-version">Version {escape(str(module.version))}, last changed '
+        f"{escape(module.last_changed or 'not recorded')}, status {escape(module.status)}</p>"
+        f"{article}</body></html>"
+    )
+
+
+def module_pdfs(root: Path | None = None, trainer_site: Path | None = None) -> list[Path]:
+    """One PDF per module, made by WeasyPrint from the trainer edition's rendered page content.
+
+    The article is taken from the built page (so macros, blocks and checklists are exactly as
+    on the site) and laid out for A4 with the title, version and date on the first page.
+    """
+    from weasyprint import CSS, HTML
+
+    from .state import load_for_build
+
+    root = (root or content_root()).resolve()
+    site = trainer_site or build_dir(root) / "site" / "trainer"
+    curriculum = load_for_build(root / "curriculum")
+    pdf_dir = build_dir(root) / "pdf"
+    tmp_dir = build_dir(root) / "pdf.part"
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    tmp_dir.mkdir(parents=True)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    stylesheet = CSS(filename=str(root / "site" / "overrides" / "assets" / "stylesheets" / "pdf.css"))
+    written = []
+    for module in curriculum.modules_for("trainer"):
+        page = site / Path(module.rel).parent / "index.html"
+        if not page.exists():
+            raise BuildFailed(f"no built page for module {module.id} at {page}; build the trainer edition first")
+        match = _ARTICLE_RE.search(page.read_text(encoding="utf-8"))
+        if match is None:
+            raise BuildFailed(f"{page} has no article to print")
+        article = re.sub(r"<h1[^>]*>.*?</h1>", "", match.group(1), count=1, flags=re.S)
+        target = tmp_dir / f"{module.id}-v{module.version}.pdf"
+        HTML(string=_print_html(article, module, curriculum.title), base_url=str(page.parent)).write_pdf(
+            target, stylesheets=[stylesheet])
+        written.append(target.name)
+    shutil.rmtree(pdf_dir, ignore_errors=True)
+    tmp_dir.replace(pdf_dir)
+    return [pdf_dir / name for name in written]
+
+
+def build_all(editions: list[str], root: Path | None = None, *, package: bool = True,
+              verbose: bool = False) -> BuildResult:
+    result = BuildResult()
+    for edition in editions:
+        start = time.perf_counter()
+        result.outputs[edition] = build_edition(edition, root, verbose=verbose)
+        result.seconds[edition] = time.perf_counter() - start
+    if package:
+        start = time.perf_counter()
+        result.outputs["offline"] = package_offline(root, verbose=verbose)
+        result.seconds["offline"] = time.perf_counter() - start
+        if "trainer" in editions:
+            start = time.perf_counter()
+            result.pdfs = module_pdfs(root, result.outputs["trainer"])
+            result.seconds["pdf"] = time.perf_counter() - start
+    return result

@@ -1,0 +1,131 @@
+"""MkDocs event handlers for both editions (site/hooks.py re-exports these).
+
+The trainer-only content is removed from the Markdown before MkDocs, the macros or the search
+plugin see it, so it cannot reach a supporter page or the supporter search index.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from ..content.checks import GENERATED_PAGES
+from ..content.curriculum import Module, Page
+from .state import edition_of, load_for_build
+
+GENERATED_CONTENT = {
+    "glossary.md": ("Glossary", "Words and abbreviations used in this training.\n\n{{ glossary() }}"),
+    "changes.md": ("What has changed",
+                   "Every change to the modules, newest first. Each module page also lists its own "
+                   "changes.\n\n{{ all_changes() }}"),
+    "tags.md": ("Topics", "Modules by topic.\n\n<!-- material/tags -->"),
+    "trainer-notes.md": ("All trainer notes",
+                         "Every trainer note from every module, with a link back to where it sits."
+                         "\n\n{{ all_trainer_notes() }}"),
+    "fidelity-checklists.md": ("Fidelity checklists",
+                               "Blank delivery checklists to print, one per module. Each is the "
+                               "module's core components for the version shown.\n\n"
+                               "{{ all_fidelity_checklists() }}"),
+}
+
+
+def on_config(config):
+    edition = edition_of(config)
+    curriculum = load_for_build(config["docs_dir"], reload=True)
+    errors = curriculum.check().errors
+    if errors:
+        listing = "\n".join(f"  {p}" for p in errors[:50])
+        raise PluginError(f"The curriculum has {len(errors)} error(s); run 'cascade curriculum check':\n{listing}")
+    config["nav"] = build_nav(curriculum, edition)
+    return config
+
+
+def generated_pages(edition: str) -> list[str]:
+    return [name for name, where in GENERATED_PAGES.items()
+            if name in GENERATED_CONTENT and where in ("both", edition)]
+
+
+def build_nav(curriculum, edition: str) -> list:
+    pages = [p for p in curriculum.pages if p.in_edition(edition)]
+    nav: list = []
+    home = next((p for p in pages if p.rel == "index.md"), None)
+    if home:
+        nav.append({"Home": home.rel})
+    folders: dict[str, list[Page]] = {}
+    top: list[Page] = []
+    for page in pages:
+        if page.rel == "index.md":
+            continue
+        if "/" in page.rel:
+            folders.setdefault(page.rel.split("/")[0], []).append(page)
+        else:
+            top.append(page)
+    for folder in sorted(folders, key=lambda f: min(p.order for p in folders[f])):
+        items = sorted(folders[folder], key=lambda p: (p.rel != f"{folder}/index.md", p.order, p.rel))
+        index = next((p for p in items if p.rel == f"{folder}/index.md"), None)
+        title = index.title if index else folder.replace("-", " ").capitalize()
+        nav.append({title: [p.rel for p in items]})
+    supporter_modules = [m.rel for m in curriculum.modules_for(edition) if m.for_supporters]
+    if supporter_modules:
+        nav.append({"Modules for peer supporters": supporter_modules})
+    if edition == "trainer":
+        trainer_modules = [m.rel for m in curriculum.modules_for(edition) if m.trainers_only]
+        if trainer_modules:
+            nav.append({"Modules for trainers": trainer_modules})
+        nav.append({"Trainer resources": [n for n in generated_pages(edition)
+                                          if GENERATED_PAGES[n] == "trainer"]})
+    about = [p.rel for p in sorted(top, key=lambda p: (p.order, p.rel))]
+    about += [n for n in generated_pages(edition) if GENERATED_PAGES[n] == "both"]
+    nav.append({"About this training": about})
+    return nav
+
+
+def on_files(files: Files, config) -> Files:
+    edition = edition_of(config)
+    curriculum = load_for_build(config["docs_dir"])
+    # Drop modules, retired modules and pages that are not in this edition, with their folders.
+    dropped_dirs = []
+    for module in curriculum.modules:
+        if not module.in_edition(edition) or module.status == "retired":
+            if module.rel.endswith("/index.md"):
+                dropped_dirs.append(posixpath.dirname(module.rel) + "/")
+            _remove(files, module.rel)
+    for page in curriculum.pages:
+        if not page.in_edition(edition):
+            _remove(files, page.rel)
+    for file in list(files):
+        if any(file.src_uri.startswith(d) for d in dropped_dirs):
+            files.remove(file)
+    for name in generated_pages(edition):
+        title, body = GENERATED_CONTENT[name]
+        content = f"---\ntitle: {title}\n---\n\n{body}\n"
+        files.append(File.generated(config, name, content=content))
+    return files
+
+
+def _remove(files: Files, src_uri: str) -> None:
+    file = files.get_file_from_path(src_uri)
+    if file is not None:
+        files.remove(file)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    edition = edition_of(config)
+    curriculum = load_for_build(config["docs_dir"])
+    item = curriculum.file_for(page.file.src_uri)
+    if isinstance(item, Module):
+        parts = ["{{ module_card() }}", item.render_markdown(edition), "{{ module_references() }}",
+                 "{{ module_changelog() }}"]
+        if edition == "trainer":
+            parts.append("{{ fidelity_checklist() }}")
+        markdown = "\n\n".join(parts)
+    elif isinstance(item, Page):
+        markdown = item.render_markdown(edition)
+    abbreviations = "\n".join(f"*[{t.term}]: {t.expansion}" for t in curriculum.glossary)
+    return f"{markdown}\n\n{abbreviations}\n"
+
+
+# Run before the macros plugin (priority 0), so trainer-only blocks never reach it.
+on_page_markdown.mkdocs_priority = 100  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""mkdocs-macros functions for both editions (site/macros.py calls define_env)."""
+
+from __future__ import annotations
+
+from . import render
+from .state import edition_of, load_for_build
+
+
+def define_env(env) -> None:
+    def curriculum():
+        return load_for_build(env.conf["docs_dir"])
+
+    def edition():
+        return edition_of(env.conf)
+
+    def this_module():
+        module = curriculum().file_for(env.page.file.src_uri)
+        if module is None or not hasattr(module, "fidelity"):
+            raise ValueError(f"{env.page.file.src_uri} is not a module page")
+        return module
+
+    def src():
+        return env.page.file.src_uri
+
+    @env.macro
+    def module_card(module_id: str | None = None) -> str:
+        """Version, status, length, stages, objectives and German source of a module."""
+        module = curriculum().module(module_id) if module_id else this_module()
+        return render.module_card(module, edition(), curriculum())
+
+    @env.macro
+    def module_changelog(module_id: str | None = None) -> str:
+        module = curriculum().module(module_id) if module_id else this_module()
+        return render.module_changelog(module)
+
+    @env.macro
+    def module_references(module_id: str | None = None) -> str:
+        module = curriculum().module(module_id) if module_id else this_module()
+        return render.module_references(module)
+
+    @env.macro
+    def fidelity_checklist(module_id: str | None = None) -> str:
+        """The printable fidelity checklist (trainer edition only)."""
+        if edition() != "trainer":
+            return ""
+        module = curriculum().module(module_id) if module_id else this_module()
+        return render.fidelity_checklist(module)
+
+    @env.macro
+    def curriculum_overview() -> str:
+        return render.curriculum_overview(curriculum(), edition(), src())
+
+    @env.macro
+    def all_trainer_notes() -> str:
+        if edition() != "trainer":
+            return ""
+        return render.all_trainer_notes(curriculum(), src())
+
+    @env.macro
+    def all_fidelity_checklists() -> str:
+        if edition() != "trainer":
+            return ""
+        return render.all_fidelity_checklists(curriculum(), src())
+
+    @env.macro
+    def glossary() -> str:
+        return render.glossary(curriculum())
+
+    @env.macro
+    def all_changes() -> str:
+        return render.changes(curriculum(), edition(), src())
+
+    @env.macro
+    def edition_name() -> str:
+        return "trainer edition" if edition() == "trainer" else "supporter edition"
