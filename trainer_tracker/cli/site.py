@@ -20,13 +20,16 @@ def site() -> None:
               help="'all' builds both editions plus the offline zip and the module PDFs.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Repository root (default: the current checkout).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write output here instead of build/ (e.g. to build in parallel).")
 @click.option("--no-package", is_flag=True, help="With --edition all: skip the offline zip and the PDFs.")
 @click.option("--verbose", "-v", is_flag=True)
-def build(edition: str, root: Path | None, no_package: bool, verbose: bool) -> None:
+def build(edition: str, root: Path | None, out: Path | None, no_package: bool, verbose: bool) -> None:
     """Build the site strictly into build/site/<edition>."""
     editions = ["supporter", "trainer"] if edition == "all" else [edition]
     try:
-        result = build_all(editions, root, package=(edition == "all" and not no_package), verbose=verbose)
+        result = build_all(editions, root, package=(edition == "all" and not no_package), verbose=verbose,
+                           out=out)
     except BuildFailed as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -235,6 +235,7 @@ class Curriculum:
     pages: list[Page]
     glossary: list[GlossaryTerm]
     problems: ProblemList
+    data: dict = field(default_factory=dict)  # curriculum/data/<name>.yml -> parsed YAML
 
     @property
     def by_id(self) -> dict[str, Module]:
@@ -304,7 +305,23 @@ def load_curriculum(root: Path | str | None = None) -> Curriculum:
             pages.append(_build_page(path, rel, doc, scan, problems))
     modules = _order_modules(modules, settings, base, problems)
     glossary = _load_glossary(base / "glossary.yml", problems)
-    return Curriculum(base, settings, modules, pages, glossary, problems)
+    data = _load_data(base / "data", problems)
+    return Curriculum(base, settings, modules, pages, glossary, problems, data)
+
+
+def _load_data(folder: Path, problems: ProblemList) -> dict:
+    """Structured content (tables that change over time, such as which parts of a law apply)."""
+    result = {}
+    if not folder.is_dir():
+        return result
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            data, lines = frontmatter.parse_yaml_with_lines(path.read_text(encoding="utf-8"))
+        except frontmatter.FrontMatterError as exc:
+            problems.error(path, exc.line, str(exc))
+            continue
+        result[path.stem] = {"data": data, "lines": lines, "path": path}
+    return result
 
 
 def _read(path: Path, problems: ProblemList) -> str | None:

@@ -30,8 +30,9 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def build_dir(root: Path | None = None) -> Path:
-    return (root or content_root()) / "build"
+def build_dir(root: Path | None = None, out: Path | None = None) -> Path:
+    """Where build output goes: `out` if given, else build/ in the checkout (git-ignored)."""
+    return Path(out).resolve() if out else (root or content_root()).resolve() / "build"
 
 
 @contextmanager
@@ -88,9 +89,9 @@ def build_edition(edition: str, root: Path | None = None, *, strict: bool = True
     return Path(config["site_dir"])
 
 
-def package_offline(root: Path | None = None, verbose: bool = False) -> Path:
+def package_offline(root: Path | None = None, verbose: bool = False, out: Path | None = None) -> Path:
     """The supporter edition built for file:// use, zipped for a laptop."""
-    out = build_dir(root)
+    out = build_dir(root, out)
     folder = build_edition("supporter", root, offline=True, site_dir=out / "site" / "offline", verbose=verbose)
     zip_path = out / OFFLINE_ZIP_NAME
     tmp = zip_path.with_suffix(".zip.part")
@@ -118,7 +119,8 @@ def _print_html(article: str, module, programme_title: str) -> str:
     )
 
 
-def module_pdfs(root: Path | None = None, trainer_site: Path | None = None) -> list[Path]:
+def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
+                out: Path | None = None) -> list[Path]:
     """One PDF per module, made by WeasyPrint from the trainer edition's rendered page content.
 
     The article is taken from the built page (so macros, blocks and checklists are exactly as
@@ -129,10 +131,10 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None) -> l
     from .state import load_for_build
 
     root = (root or content_root()).resolve()
-    site = trainer_site or build_dir(root) / "site" / "trainer"
+    site = trainer_site or build_dir(root, out) / "site" / "trainer"
     curriculum = load_for_build(root / "curriculum")
-    pdf_dir = build_dir(root) / "pdf"
-    tmp_dir = build_dir(root) / "pdf.part"
+    pdf_dir = build_dir(root, out) / "pdf"
+    tmp_dir = build_dir(root, out) / "pdf.part"
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -157,18 +159,19 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None) -> l
 
 
 def build_all(editions: list[str], root: Path | None = None, *, package: bool = True,
-              verbose: bool = False) -> BuildResult:
+              verbose: bool = False, out: Path | None = None) -> BuildResult:
     result = BuildResult()
     for edition in editions:
         start = time.perf_counter()
-        result.outputs[edition] = build_edition(edition, root, verbose=verbose)
+        site_dir = build_dir(root, out) / "site" / edition if out else None
+        result.outputs[edition] = build_edition(edition, root, verbose=verbose, site_dir=site_dir)
         result.seconds[edition] = time.perf_counter() - start
     if package:
         start = time.perf_counter()
-        result.outputs["offline"] = package_offline(root, verbose=verbose)
+        result.outputs["offline"] = package_offline(root, verbose=verbose, out=out)
         result.seconds["offline"] = time.perf_counter() - start
         if "trainer" in editions:
             start = time.perf_counter()
-            result.pdfs = module_pdfs(root, result.outputs["trainer"])
+            result.pdfs = module_pdfs(root, result.outputs["trainer"], out=out)
             result.seconds["pdf"] = time.perf_counter() - start
     return result

@@ -71,5 +71,10 @@ def define_env(env) -> None:
         return render.changes(curriculum(), edition(), src())
 
     @env.macro
+    def mha_changes() -> str:
+        """Which Mental Health Act 2025 changes apply now (from curriculum/data/mha-2025.yml)."""
+        return render.mha_changes(curriculum())
+
+    @env.macro
     def edition_name() -> str:
         return "trainer edition" if edition() == "trainer" else "supporter edition"

@@ -214,3 +214,41 @@ def changes(curriculum: Curriculum, edition: str, from_src: str) -> str:
 
 def file_title(item: ContentFile) -> str:
     return getattr(item, "title", "") or item.rel
+
+
+MHA_STATUS_TEXT = {
+    "in-force": "Applies now",
+    "partly-in-force": "Partly applies now",
+    "not-in-force": "Not yet - still coming",
+}
+
+
+def mha_changes(curriculum: Curriculum) -> str:
+    """The Mental Health Act 2025 changes table, from curriculum/data/mha-2025.yml.
+
+    Updating one line of that file as each part comes into force updates every page using it.
+    """
+    entry = curriculum.data.get("mha-2025")
+    if entry is None:
+        raise ValueError("curriculum/data/mha-2025.yml is missing")
+    data, lines, path = entry["data"], entry["lines"], entry["path"]
+    changes = data.get("changes") if isinstance(data, dict) else None
+    if not isinstance(changes, list):
+        raise ValueError(f"{path}:1: needs 'changes:', a list")
+    rows = ["| Change | What it means for carers | Does it apply now? |", "|---|---|---|"]
+    for index, item in enumerate(changes):
+        line = lines.get(("changes", index), 1)
+        try:
+            status = MHA_STATUS_TEXT[item["status"]]
+            change, meaning = item["change"], item["for_carers"]
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{line}: each change needs change, for_carers and status "
+                             f"({', '.join(MHA_STATUS_TEXT)}); problem with {exc}") from None
+        if item.get("commenced"):
+            status += f" (since {item['commenced']})"
+        if item.get("review"):
+            status += " - being checked"
+        cells = [str(c).replace("|", "\\|").replace("\n", " ") for c in (change, meaning, status)]
+        rows.append("| " + " | ".join(cells) + " |")
+    checked = data.get("as_of", "not recorded")
+    return "\n".join(rows) + f"\n\n*This table was last checked on {checked}.*\n"
