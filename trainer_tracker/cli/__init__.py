@@ -14,10 +14,18 @@ def cascade() -> None:
 
 
 def _register() -> None:
-    from . import curriculum, site
+    from . import assessments, curriculum, site
+    from . import translations as translations_cli
 
     cascade.add_command(curriculum.curriculum)
     cascade.add_command(site.site)
+    cascade.add_command(translations_cli.translations)
+    cascade.add_command(assessments.assessments)
+
+    from . import export, tracker
+
+    cascade.add_command(tracker.tracker)
+    cascade.add_command(export.export)
 
 
 _register()

@@ -43,6 +43,8 @@ def check_curriculum(curriculum: Curriculum) -> ProblemList:
     for module in curriculum.modules:
         _check_module(module, curriculum, problems)
     _check_readability(curriculum, problems)
+    _check_sources(curriculum, problems)
+    _check_leap_references(curriculum, problems)
     # Stable order: by file, then line, errors before warnings on the same line.
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.severity, p.message))
     result = ProblemList(curriculum.root.parent)
@@ -256,3 +258,44 @@ def _check_readability(curriculum: Curriculum, problems: ProblemList) -> None:
             problems.warning(module.path, module.doc.body_start,
                              f"reading age about {reading_age(grade):.0f} (grade {grade:.1f}) is far above the "
                              f"target of 9 to 11: use shorter sentences and everyday words")
+
+
+def _check_sources(curriculum: Curriculum, problems: ProblemList) -> None:
+    """Warn (never fail: the German material may not be imported yet) about adaptations whose
+    German source is missing, not pinned, or has changed since the pin."""
+    from . import translations as tr
+
+    german_problems = ProblemList(curriculum.root.parent)
+    german = tr.load_german(tr.translations_root(curriculum), german_problems)
+    for problem in german_problems:
+        problems.warning(curriculum.root.parent / problem.path, problem.line, problem.message)
+    for status in tr.adaptation_status(curriculum, german):
+        module = status.module
+        line = module.doc.line_of("source", "revision") if status.state == tr.STALE else (
+            module.doc.line_of("source", "id"))
+        if status.state == tr.MISSING_SOURCE:
+            problems.warning(module.path, line,
+                             f"source '{status.source_id}' is not under translations/de/: add the "
+                             f"German text as translations/de/{status.source_id}.md")
+        elif status.state == tr.UNPINNED:
+            problems.warning(module.path, line,
+                             f"source '{status.source_id}' is not pinned: after checking the "
+                             f"adaptation, run 'cascade translations pin {module.id}'")
+        elif status.state == tr.STALE:
+            problems.warning(module.path, line,
+                             f"the German text '{status.source_id}' changed since revision "
+                             f"{status.pinned} (now {status.current}): see 'cascade translations "
+                             f"status', update the module if needed, then pin it again")
+
+
+def _check_leap_references(curriculum: Curriculum, problems: ProblemList) -> None:
+    """Check curriculum/data/leap-recommendations.yml and the LEAP ids changelogs cite."""
+    from .leap import load_recommendations
+
+    known = load_recommendations(curriculum, problems)
+    for module in curriculum.modules:
+        for entry in module.changelog:
+            if entry.leap and entry.leap not in known:
+                problems.warning(module.path, entry.line,
+                                 f"changelog {entry.version} cites {entry.leap}, which is not in "
+                                 "curriculum/data/leap-recommendations.yml")

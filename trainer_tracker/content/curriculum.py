@@ -437,7 +437,7 @@ def _build_module(path, rel, doc, scan, problems) -> Module:
     if "version" in meta:
         raw = meta["version"]
         if isinstance(raw, float | int):
-            f.error(("version",), f"version {raw!r} must be written as text, e.g. '1.2.0'")
+            f.error(("version",), f"'{raw}' is not a version like 1.2.0 (write MAJOR.MINOR.PATCH, e.g. '1.0.0')")
         else:
             try:
                 module.version = Version.parse(raw)

@@ -11,12 +11,15 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from ..content import translations
 from ..content.checks import GENERATED_PAGES
 from ..content.curriculum import Module, Page
+from . import render
 from .state import edition_of, load_for_build
 
 GENERATED_CONTENT = {
-    "glossary.md": ("Glossary", "Words and abbreviations used in this training.\n\n{{ glossary() }}"),
+    "glossary.md": ("Glossary",
+                    "Words and abbreviations used in this training.\n\n{{ glossary() }}"),
     "changes.md": ("What has changed",
                    "Every change to the modules, newest first. Each module page also lists its own "
                    "changes.\n\n{{ all_changes() }}"),
@@ -28,7 +31,17 @@ GENERATED_CONTENT = {
                                "Blank delivery checklists to print, one per module. Each is the "
                                "module's core components for the version shown.\n\n"
                                "{{ all_fidelity_checklists() }}"),
+    "leap-impact.md": ("LEAP recommendations and their impact",
+                       "The lived experience advisory panel (LEAP) of carers and people who have "
+                       "used services reviews every change to this training. Here is each of its "
+                       "recommendations, and the module changes that answer it.\n\n"
+                       "{{ leap_impact() }}"),
 }
+SOURCES_INDEX = "source/index.md"
+SOURCES_INDEX_CONTENT = ("German sources and adaptations",
+                         "Most modules adapt a module of the German programme. Each page below "
+                         "shows the German text beside the English text, with the notes on what "
+                         "was changed for England and why.\n\n{{ sources_index() }}")
 
 
 def on_config(config):
@@ -37,7 +50,8 @@ def on_config(config):
     errors = curriculum.check().errors
     if errors:
         listing = "\n".join(f"  {p}" for p in errors[:50])
-        raise PluginError(f"The curriculum has {len(errors)} error(s); run 'cascade curriculum check':\n{listing}")
+        raise PluginError(f"The curriculum has {len(errors)} error(s); run 'cascade curriculum "
+                          f"check':\n{listing}")
     config["nav"] = build_nav(curriculum, edition)
     return config
 
@@ -63,7 +77,8 @@ def build_nav(curriculum, edition: str) -> list:
         else:
             top.append(page)
     for folder in sorted(folders, key=lambda f: min(p.order for p in folders[f])):
-        items = sorted(folders[folder], key=lambda p: (p.rel != f"{folder}/index.md", p.order, p.rel))
+        items = sorted(folders[folder],
+                       key=lambda p: (p.rel != f"{folder}/index.md", p.order, p.rel))
         index = next((p for p in items if p.rel == f"{folder}/index.md"), None)
         title = index.title if index else folder.replace("-", " ").capitalize()
         nav.append({title: [p.rel for p in items]})
@@ -74,8 +89,11 @@ def build_nav(curriculum, edition: str) -> list:
         trainer_modules = [m.rel for m in curriculum.modules_for(edition) if m.trainers_only]
         if trainer_modules:
             nav.append({"Modules for trainers": trainer_modules})
-        nav.append({"Trainer resources": [n for n in generated_pages(edition)
-                                          if GENERATED_PAGES[n] == "trainer"]})
+        resources: list = [n for n in generated_pages(edition) if GENERATED_PAGES[n] == "trainer"]
+        sources = [render.source_page_src(m) for m in adapted_modules(curriculum)]
+        if sources:
+            resources.append({SOURCES_INDEX_CONTENT[0]: [SOURCES_INDEX, *sources]})
+        nav.append({"Trainer resources": resources})
     about = [p.rel for p in sorted(top, key=lambda p: (p.order, p.rel))]
     about += [n for n in generated_pages(edition) if GENERATED_PAGES[n] == "both"]
     nav.append({"About this training": about})
@@ -102,7 +120,32 @@ def on_files(files: Files, config) -> Files:
         title, body = GENERATED_CONTENT[name]
         content = f"---\ntitle: {title}\n---\n\n{body}\n"
         files.append(File.generated(config, name, content=content))
+    if edition == "trainer":
+        _add_source_pages(files, config, curriculum)
     return files
+
+
+def adapted_modules(curriculum) -> list[Module]:
+    """Modules in the trainer edition that adapt a German module (they get a source page)."""
+    return [m for m in curriculum.modules_for("trainer") if m.source.id]
+
+
+def _add_source_pages(files: Files, config, curriculum) -> None:
+    """Trainer edition only: source/<module-id>.md, the German text beside the English text."""
+    modules = adapted_modules(curriculum)
+    if not modules:
+        return
+    root = translations.translations_root(curriculum)
+    german = translations.load_german(root)
+    title, body = SOURCES_INDEX_CONTENT
+    index = f"---\ntitle: {title}\n---\n\n{body}\n"
+    files.append(File.generated(config, SOURCES_INDEX, content=index))
+    for module in modules:
+        status = translations.adaptation_state(module, german)
+        stale = status.state == translations.STALE
+        changes = translations.german_changes(root, status) if stale else None
+        content = render.source_page(module, status, changes)
+        files.append(File.generated(config, render.source_page_src(module), content=content))
 
 
 def _remove(files: Files, src_uri: str) -> None:
@@ -117,7 +160,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     item = curriculum.file_for(page.file.src_uri)
     if isinstance(item, Module):
         parts = ["{{ module_card() }}", item.render_markdown(edition), "{{ module_references() }}",
-                 "{{ module_changelog() }}"]
+                 "{{ module_changelog() }}", "{{ suggest_change() }}"]
+        if edition == "trainer" and item.source.id:
+            target = render.link(item.rel, render.source_page_src(item))
+            parts.insert(0, f"[Compare with the German source and read the adaptation notes]"
+                            f"({target}){{ .cascade-source-link }}")
         if edition == "trainer":
             parts.append("{{ fidelity_checklist() }}")
         markdown = "\n\n".join(parts)

@@ -76,5 +76,30 @@ def define_env(env) -> None:
         return render.mha_changes(curriculum())
 
     @env.macro
+    def leap_impact() -> str:
+        """Each LEAP recommendation with the module changes that cite it (trainer edition)."""
+        if edition() != "trainer":
+            return ""
+        return render.leap_impact(curriculum(), src())
+
+    @env.macro
+    def sources_index() -> str:
+        """Every module and the German text it adapts (trainer edition)."""
+        if edition() != "trainer":
+            return ""
+        from ..content import translations
+
+        statuses = translations.adaptation_status(curriculum())
+        return render.sources_index(curriculum(), statuses, src())
+
+    @env.macro
+    def suggest_change(module_id: str | None = None) -> str:
+        """'Suggest a change' link: a prefilled email, or an issue (extra.repo_issue_url)."""
+        module = curriculum().module(module_id) if module_id else this_module()
+        site_url = env.conf.get("site_url") or ""
+        page_url = (site_url.rstrip("/") + "/" + env.page.url) if site_url else env.page.url
+        return render.suggest_change(module, env.conf.get("extra") or {}, page_url)
+
+    @env.macro
     def edition_name() -> str:
         return "trainer edition" if edition() == "trainer" else "supporter edition"

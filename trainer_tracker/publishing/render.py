@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
+import re
 from html import escape
 
 from ..content.curriculum import ContentFile, Curriculum, Module
 
 STATUS_TEXT = {
     "draft": ("Draft", "This module is a draft. It has not been reviewed yet."),
-    "in-review": ("In review", "The lived experience panel and clinical reviewers are checking this "
-                  "module. It may change before it is approved."),
-    "approved": ("Approved", "The lived experience panel and clinical reviewers have approved this module."),
+    "in-review": ("In review", "The lived experience panel and clinical reviewers are checking "
+                  "this module. It may change before it is approved."),
+    "approved": ("Approved", "The lived experience panel and clinical reviewers have approved "
+                 "this module."),
     "retired": ("Retired", "This module is no longer taught. It is kept for the record."),
 }
 AUDIENCE_TEXT = {"supporters": "peer supporters", "trainers": "trainers"}
@@ -34,7 +37,8 @@ def rebase_links(markdown_text: str, from_src: str, to_src: str) -> str:
         if not target or urlsplit(target).scheme or target.startswith("//"):
             return match.group(0)
         path, _, anchor = target.partition("#")
-        absolute = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path)) if path else from_src
+        absolute = (posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path))
+                    if path else from_src)
         new = link(to_src, absolute, anchor)
         return match.group(0).replace(f"({match.group('target')}", f"({new}", 1)
 
@@ -128,8 +132,8 @@ def fidelity_checklist(module: Module, heading: bool = True) -> str:
                       for lab in ("0", "1", "2", "N/A"))
             + "<td></td></tr>"
         )
-    caption = (f"Fidelity checklist: {escape(module.title)}, version {escape(str(module.version))}. "
-               "Score 0 = not done, 1 = partly, 2 = fully, or N/A.")
+    caption = (f"Fidelity checklist: {escape(module.title)}, version "
+               f"{escape(str(module.version))}. Score 0 = not done, 1 = partly, 2 = fully, or N/A.")
     table = (
         '<div class="cascade-checklist">'
         '<p class="cascade-checklist__fields">Trainer: ____________ Observer: ____________ '
@@ -208,7 +212,8 @@ def changes(curriculum: Curriculum, edition: str, from_src: str) -> str:
     lines = ["| Date | Module | Version | What changed |", "|---|---|---|---|"]
     for date, module, entry in entries:
         summary = entry.summary.replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {date} | [{module.title}]({link(from_src, module.rel)}) | {entry.version} | {summary} |")
+        lines.append(f"| {date} | [{module.title}]({link(from_src, module.rel)}) | "
+                     f"{entry.version} | {summary} |")
     return "\n".join(lines) + "\n"
 
 
@@ -252,3 +257,199 @@ def mha_changes(curriculum: Curriculum) -> str:
         rows.append("| " + " | ".join(cells) + " |")
     checked = data.get("as_of", "not recorded")
     return "\n".join(rows) + f"\n\n*This table was last checked on {checked}.*\n"
+
+
+# --- Trainer edition: the German source beside the English text, per adapted module ---
+
+ILLUSTRATIVE_LABEL = ("Illustrative German text written by this project, not the German "
+                      "programme's own material.")
+SOURCE_FOLDER = "source"
+SOURCE_STATE_TEXT = {
+    "up-to-date": "Checked against the current German text",
+    "stale": "The German text changed after the adaptation was checked",
+    "unpinned": "Not yet checked against the German text (not pinned)",
+    "missing source": "The German text is not in the repository yet",
+}
+
+
+def source_page_src(module: Module) -> str:
+    return f"{SOURCE_FOLDER}/{module.id}.md"
+
+
+def _demote(markdown_text: str, levels: int) -> str:
+    """Push Markdown headings down `levels` levels (## -> ####), outside code fences."""
+    out, fence = [], None
+    for line in markdown_text.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = None if fence == marker else (fence or marker)
+        if fence is None and re.match(r"^#{1,6}\s", line):
+            hashes = len(line) - len(line.lstrip("#"))
+            line = "#" * min(6, hashes + levels) + line[hashes:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _raw(text: str) -> str:
+    """Text the macros plugin must not treat as a template (German text, notes, diffs)."""
+    return "{% raw %}" + text.replace("{% endraw %}", "") + "{% endraw %}"
+
+
+def _illustrative_html() -> str:
+    return (f'<p class="cascade-illustrative" lang="en"><strong>{escape(ILLUSTRATIVE_LABEL)}'
+            "</strong></p>")
+
+
+def source_page(module: Module, status, changes=None) -> str:
+    """The whole generated page source/<module-id>.md (front matter and Markdown).
+
+    `status` is the module's translations.AdaptationStatus; `changes` the (PinnedText,
+    paragraph changes) of the German text since the pin, when the adaptation is stale.
+    """
+    from ..content.worddiff import escape_markdown, render_html
+
+    src = source_page_src(module)
+    german = status.german
+    title = f"Source and adaptation: {module.title}"
+    lines = ["---", f"title: {json.dumps(title)}", "hide:", "  - toc", "---", ""]
+    if german is not None and german.illustrative:
+        lines += [_illustrative_html(), ""]
+    lines += [f"[Open the module: {module.title}]({link(src, module.rel)}) (version "
+              f"{module.version}, {STATUS_TEXT.get(module.status, (module.status,))[0].lower()})",
+              ""]
+    state = SOURCE_STATE_TEXT.get(status.state, status.state)
+    source = module.source
+    if status.state == "stale":
+        lines += ['!!! warning "This adaptation is out of date"',
+                  "    The German text has changed since the English module was last checked "
+                  f"against it (checked: revision `{source.revision}`; now: revision "
+                  f"`{status.current}`). The English text below may need updating. When it has "
+                  "been checked, run `cascade translations pin " + module.id + "`.", ""]
+    elif status.state != "up-to-date":
+        lines += [f'!!! note "{state}"',
+                  f"    German module `{source.id}`"
+                  + (f", revision `{source.revision}`." if source.revision else "."), ""]
+    lines += ["## Adaptation notes", ""]
+    notes = source.adaptation or "No adaptation notes yet. Add them under 'source: adaptation:'."
+    lines += [_raw(escape_markdown(notes)), "",
+              f"German module: `{source.id}`"
+              + (f" ({escape(german.title)})" if german else "")
+              + f". {state}.", ""]
+    if status.state == "stale":
+        lines += ["## What changed in the German text since it was checked", ""]
+        if changes is None:
+            lines += ["The German text as it was when checked could not be found (no snapshot "
+                      "under translations/snapshots/ and not in the git history).", ""]
+        else:
+            pinned, paragraph_changes = changes
+            items = []
+            for change in paragraph_changes:
+                if change.kind == "added":
+                    item = f"<strong>Added:</strong> <ins>{escape(change.new)}</ins>"
+                elif change.kind == "removed":
+                    item = f"<strong>Removed:</strong> <del>{escape(change.old)}</del>"
+                else:
+                    item = f"<strong>Changed:</strong> {render_html(change.chunks)}"
+                items.append(f"<li>{item}</li>")
+            listing = (f'<ul class="cascade-diff" lang="de">{"".join(items)}</ul>' if items
+                       else "Only spacing changed.")
+            lines += [f"Compared with the text from {escape(pinned.found_in)}. Words marked "
+                      "[added: <ins>like this</ins>] are new; words marked [removed: "
+                      "<del>like this</del>] were taken out.", "", _raw(listing), ""]
+    lines += ["## The German text beside the English text", ""]
+    english = rebase_links(module.render_markdown("trainer"), module.rel, src)
+    lines += ['<div class="cascade-source" markdown>', ""]
+    lines += ['<section class="cascade-source__column" lang="de" markdown>', ""]
+    if german is None:
+        lines += ["### German source", "",
+                  f"The German text `{source.id}` is not in the repository yet. Add it as "
+                  f"`translations/de/{source.id}.md`.", ""]
+    else:
+        lines += [f"### German source: {german.title}", ""]
+        if german.illustrative:
+            lines += [_illustrative_html(), ""]
+        lines += [_raw(_demote(german.body.strip(), 2)), ""]
+    lines += ["</section>", ""]
+    lines += ['<section class="cascade-source__column" lang="en" markdown>', ""]
+    lines += [f"### English module: {module.title}", "", _demote(english.strip(), 2), ""]
+    lines += ["</section>", "", "</div>", ""]
+    return "\n".join(lines)
+
+
+def sources_index(curriculum: Curriculum, statuses: list, from_src: str) -> str:
+    """The trainer-edition page listing every module and where its text comes from."""
+    lines = ["| Module | German source | State |", "|---|---|---|"]
+    for status in statuses:
+        module = status.module
+        if module.status == "retired":
+            continue
+        if module.source.id:
+            page = link(from_src, source_page_src(module))
+            german = f"[{module.source.id}]({page})"
+            if status.german is not None and status.german.illustrative:
+                german += " (illustrative)"
+            state = SOURCE_STATE_TEXT.get(status.state, status.state)
+        else:
+            german, state = "-", "Written in England"
+        lines.append(f"| [{module.title}]({link(from_src, module.rel)}) | {german} | {state} |")
+    note = ("German texts marked *illustrative* were written by this project, not taken from the "
+            "German programme's own material.")
+    return "\n".join(lines) + "\n\n" + note + "\n"
+
+
+# --- LEAP recommendations and the module changes that answer them ---
+
+
+def leap_impact(curriculum: Curriculum, from_src: str) -> str:
+    from ..content.leap import load_recommendations
+
+    recommendations = load_recommendations(curriculum)
+    if not recommendations:
+        return ("No recommendations are recorded yet. They are kept in "
+                "curriculum/data/leap-recommendations.yml.\n")
+    out = []
+    for rec in recommendations.values():
+        heading = f"## {rec.id}"
+        if rec.example:
+            heading += " (example)"
+        out += [heading, ""]
+        if rec.example:
+            out += ["*This is an example to show the format, not a real recommendation of "
+                    "the panel.*", ""]
+        out += [rec.recommendation, "", f"Made on {rec.date}. Status: {rec.status_text}.", ""]
+        if rec.notes:
+            out += [rec.notes, ""]
+        if rec.changes:
+            out += ["Module changes that answer it:", ""]
+            for module, entry in rec.changes:
+                summary = re.sub(r"\s+", " ", entry.summary)
+                out.append(f"- [{module.title}]({link(from_src, module.rel)}), version "
+                           f"{entry.version} ({entry.date}): {summary}")
+            out.append("")
+        else:
+            out += ["No module change cites it yet.", ""]
+    return "\n".join(out)
+
+
+# --- "Suggest a change": for reviewers without an account on the code forge ---
+
+
+def suggest_change(module: Module, extra: dict, page_url: str = "") -> str:
+    """A link that opens a prefilled email, or a prefilled issue if extra.repo_issue_url is set."""
+    from urllib.parse import quote, urlencode
+
+    subject = f"Suggested change: {module.id} version {module.version}"
+    body = (f"Module: {module.title} ({module.id}), version {module.version}\n"
+            + (f"Page: {page_url}\n" if page_url else "")
+            + "\nWhat would you like to change, and why?\n\n")
+    issue_url = (extra or {}).get("repo_issue_url")
+    if issue_url:
+        href = f"{issue_url}?{urlencode({'title': subject, 'body': body}, quote_via=quote)}"
+        how = "opens a form to write your suggestion"
+    else:
+        address = (extra or {}).get("suggest_change_email", "")
+        href = f"mailto:{address}?subject={quote(subject)}&body={quote(body)}"
+        how = "opens an email to the programme team"
+    return (f'<p class="cascade-suggest"><a href="{escape(href)}">Suggest a change to this module'
+            f'</a> ({how}). Say what you would change and why. You do not need an account.</p>\n')

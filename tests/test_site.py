@@ -1,0 +1,152 @@
+"""Both site editions build strictly; the supporter edition carries nothing trainer-only;
+the offline zip and the module PDFs are produced by one command."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainer_tracker.cli import cascade
+from trainer_tracker.content import load_curriculum
+from trainer_tracker.content.readability import plain_text
+
+pytestmark = pytest.mark.slow
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip().lower()
+
+
+@pytest.fixture(scope="session")
+def strict_builds(repo_root, tmp_path_factory):
+    """`mkdocs build --strict` of both editions, exactly as a contributor would run it."""
+    out = tmp_path_factory.mktemp("mkdocs")
+    for name, config in (("supporter", "mkdocs.yml"), ("trainer", "mkdocs-trainer.yml")):
+        result = subprocess.run([*MKDOCS, "build", "--strict", "-f", config, "-d", str(out / name)],
+                                cwd=repo_root, capture_output=True, text=True)
+        assert result.returncode == 0, f"{config} failed --strict:\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def package(repo_root, tmp_path_factory):
+    """`cascade site build --edition all` into a temporary folder: editions, zip and PDFs."""
+    out = tmp_path_factory.mktemp("package")
+    result = CliRunner().invoke(cascade, ["site", "build", "--edition", "all", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def curriculum(repo_root):
+    return load_curriculum(repo_root / "curriculum")
+
+
+def supporter_corpus(site: Path) -> str:
+    parts = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    parts.append(json.dumps(json.loads((site / "search" / "search_index.json").read_text())))
+    return words("\n".join(parts))
+
+
+def sentences(text: str, minimum_words: int = 6) -> list[str]:
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        sentence = sentence.strip().lower()
+        if len(sentence.split()) >= minimum_words:
+            found.append(re.sub(r"\s+", " ", sentence))
+    return found
+
+
+def test_both_editions_build_strict(strict_builds):
+    assert (strict_builds / "supporter" / "index.html").exists()
+    assert (strict_builds / "trainer" / "trainer-notes" / "index.html").exists()
+
+
+def test_supporter_edition_has_no_trainer_notes_timings_or_checklists(strict_builds, curriculum):
+    site = strict_builds / "supporter"
+    corpus = supporter_corpus(site)
+    checked = 0
+    for module in curriculum.modules:
+        for note in module.trainer_notes:
+            for sentence in sentences(plain_text(note.text)):
+                checked += 1
+                assert sentence not in corpus, f"trainer note from {module.id} in supporter site: {sentence}"
+        for component in module.fidelity:
+            assert component.description.lower() not in corpus, f"core component of {module.id} leaked"
+        for activity in module.activities:
+            assert f"({activity.minutes} minutes)" not in corpus
+    assert checked > 0, "the curriculum must exercise trainer notes"
+    raw = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    raw += (site / "search" / "search_index.json").read_text()
+    for marker in ("trainer-notes", "cascade-checklist", "Session length", "Fidelity checklist"):
+        assert marker not in raw, f"{marker!r} found in the supporter edition"
+    assert not (site / "trainer-notes").exists()
+    for module in curriculum.modules:
+        if module.trainers_only:
+            assert not (site / Path(module.rel).parent).exists(), f"trainer module {module.id} in supporter edition"
+
+
+def test_trainer_edition_has_notes_timings_and_checklists(strict_builds, curriculum):
+    site = strict_builds / "trainer"
+    module = next(m for m in curriculum.modules if m.trainer_notes and m.for_supporters)
+    page = (site / Path(module.rel).parent / "index.html").read_text(encoding="utf-8")
+    assert "trainer-notes" in page and "cascade-checklist" in page and "Session length" in page
+    activity = module.activities[0]
+    assert f"({activity.minutes} minutes)" in page
+    notes_page = (site / "trainer-notes" / "index.html").read_text(encoding="utf-8")
+    assert "trainer-note-1" in notes_page and module.title in notes_page
+
+
+def test_module_card_changelog_and_overview(strict_builds, curriculum):
+    module = curriculum.modules_for("supporter")[0]
+    page = (strict_builds / "supporter" / Path(module.rel).parent / "index.html").read_text(encoding="utf-8")
+    assert f'data-version="{module.version}"' in page
+    assert "Changes to this module" in page and module.changelog[0].summary.split()[0] in page
+    home = (strict_builds / "supporter" / "index.html").read_text(encoding="utf-8")
+    for supporter_module in curriculum.modules_for("supporter"):
+        assert html.escape(supporter_module.title, quote=False) in home
+
+
+def test_no_page_loads_a_third_party_asset(strict_builds):
+    pattern = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)=\"(https?:)?//", re.I)
+    for site in (strict_builds / "supporter", strict_builds / "trainer"):
+        for path in site.rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            offenders = [m.group(0) for m in pattern.finditer(text) if 'rel="canonical"' not in m.group(0)]
+            assert not offenders, f"{path} loads {offenders[:2]}"
+
+
+def test_glossary_tooltips(strict_builds, curriculum):
+    term = curriculum.glossary[0]
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (strict_builds / "supporter").rglob("*.html"))
+    assert f'<abbr title="{html.escape(term.expansion)}">{term.term}</abbr>' in pages
+
+
+def test_offline_zip_and_pdfs_from_one_command(package, curriculum):
+    from pypdf import PdfReader
+
+    zip_path = package / "carer-peer-support-training-offline.zip"
+    with zipfile.ZipFile(zip_path) as archive:
+        names = archive.namelist()
+        root = "carer-peer-support-training/"
+        assert root + "index.html" in names
+        assert root + "search/search_index.js" in names, "offline search index is inlined as a script"
+        index = archive.read(root + "index.html").decode()
+        assert 'href="modules/' in index and "/index.html" in index, "file:// needs explicit index.html links"
+    pdfs = sorted((package / "pdf").glob("*.pdf"))
+    assert len(pdfs) == len(curriculum.modules_for("trainer"))
+    for module in curriculum.modules_for("trainer"):
+        pdf = package / "pdf" / f"{module.id}-v{module.version}.pdf"
+        first_page = PdfReader(pdf).pages[0].extract_text()
+        flat = re.sub(r"\s+", " ", first_page)
+        assert module.title in flat, module.id
+        assert f"Version {module.version}" in flat, module.id

@@ -1,0 +1,138 @@
+"""Who may see which record. Every view that looks up a record by id goes through here.
+
+Deny by default: a role not named below sees nothing. Central roles see every site; a site
+lead sees their own site; trainers see their own courses and the people in them; a peer
+supporter sees themselves and the carers matched to them. Researchers and LEAP reviewers see
+aggregates only, never a person or carer record.
+"""
+
+from __future__ import annotations
+
+from peewee import JOIN
+
+from .accounts import roles
+from .cascade.models import Certification, Course, CourseTrainee, CourseTrainer, Person
+from .errors import NotVisible
+from .support.models import Carer, Match
+
+
+def _is_central(user) -> bool:
+    return user.role in roles.CENTRAL
+
+
+def people(user):
+    """A query of the people this user may see."""
+    query = Person.select()
+    if _is_central(user):
+        return query
+    if user.role == roles.SITE_LEAD:
+        return query.where(Person.site == user.site_id)
+    own = user.person_id or 0
+    if user.role == roles.TRAINER:
+        courses = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == own)
+        trainees = CourseTrainee.select(CourseTrainee.person).where(CourseTrainee.course.in_(courses))
+        trainers = CourseTrainer.select(CourseTrainer.person).where(CourseTrainer.course.in_(courses))
+        return query.where((Person.id == own) | Person.id.in_(trainees) | Person.id.in_(trainers))
+    if user.role == roles.SUPPORTER:
+        return query.where(Person.id == own)
+    return query.where(Person.id == 0)  # deny
+
+
+def person(user, person_id: int) -> Person:
+    found = people(user).where(Person.id == person_id).first()
+    if found is None:
+        raise NotVisible(person_id)
+    return found
+
+
+def courses(user):
+    query = Course.select()
+    if _is_central(user):
+        return query
+    if user.role == roles.SITE_LEAD:
+        with_site_trainees = (CourseTrainee.select(CourseTrainee.course)
+                              .join(Person).where(Person.site == user.site_id))
+        return query.where((Course.site == user.site_id) | Course.id.in_(with_site_trainees))
+    if user.role == roles.TRAINER:
+        own = CourseTrainer.select(CourseTrainer.course).where(CourseTrainer.person == (user.person_id or 0))
+        return query.where(Course.id.in_(own))
+    return query.where(Course.id == 0)
+
+
+def course(user, course_id: int) -> Course:
+    found = courses(user).where(Course.id == course_id).first()
+    if found is None:
+        raise NotVisible(course_id)
+    return found
+
+
+def can_manage_course(user, course_obj: Course) -> bool:
+    """Record deliveries, attendance and checkout; certify (the rules still apply)."""
+    if _is_central(user):
+        return True
+    if user.role == roles.SITE_LEAD:
+        return course_obj.site_id == user.site_id
+    if user.role == roles.TRAINER and user.person_id:
+        return CourseTrainer.select().where((CourseTrainer.course == course_obj)
+                                            & (CourseTrainer.person == user.person_id)).exists()
+    return False
+
+
+def can_manage_people(user, site_id: int | None = None) -> bool:
+    if _is_central(user):
+        return True
+    return user.role == roles.SITE_LEAD and (site_id is None or site_id == user.site_id)
+
+
+def carers(user):
+    query = Carer.select()
+    if _is_central(user):
+        return query
+    if user.role == roles.SITE_LEAD:
+        return query.where(Carer.site == user.site_id)
+    if user.person_id and user.role in (roles.SUPPORTER, roles.TRAINER):
+        mine = Match.select(Match.carer).where(Match.supporter == user.person_id)
+        return query.where(Carer.id.in_(mine))
+    return query.where(Carer.id == 0)
+
+
+def carer(user, carer_id: int) -> Carer:
+    found = carers(user).where(Carer.id == carer_id).first()
+    if found is None:
+        raise NotVisible(carer_id)
+    return found
+
+
+def can_see_contact_details(user, carer_obj: Carer) -> bool:
+    """Only the currently assigned peer supporter and the site lead of the carer's site."""
+    if user.role == roles.SITE_LEAD and user.site_id == carer_obj.site_id:
+        return True
+    if user.person_id:
+        return Match.select().where((Match.carer == carer_obj) & (Match.supporter == user.person_id)
+                                    & Match.ended_on.is_null()).exists()
+    return False
+
+
+def can_manage_carers(user, site_id: int | None = None) -> bool:
+    return can_manage_people(user, site_id)
+
+
+def match(user, match_id: int) -> Match:
+    found = (Match.select().join(Carer, JOIN.INNER)
+             .where((Match.id == match_id) & Carer.id.in_(carers(user).select(Carer.id))).first())
+    if found is None:
+        raise NotVisible(match_id)
+    return found
+
+
+def can_record_contact(user, match_obj: Match) -> bool:
+    if user.person_id and match_obj.supporter_id == user.person_id:
+        return True
+    return user.role == roles.SITE_LEAD and match_obj.carer.site_id == user.site_id or _is_central(user)
+
+
+def certification(user, certification_id: int) -> Certification:
+    cert = Certification.get_or_none(Certification.id == certification_id)
+    if cert is None or not people(user).where(Person.id == cert.person_id).exists():
+        raise NotVisible(certification_id)
+    return cert

@@ -1,0 +1,1 @@
+"""The cascade: sites, people, courses, module deliveries, attendance, checkout and certification."""

@@ -1,0 +1,387 @@
+"""Every change to the cascade: validated, in one transaction, with its audit entry.
+
+Refusals raise Refused with a message a trainer or programme lead can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from ..audit import service as audit
+from ..config import programme
+from ..content.releases import RELEASE_NAME_RE, release_versions
+from ..db import write_transaction
+from ..errors import Refused
+from . import lineage
+from .models import (
+    Attendance,
+    Certification,
+    CertificationEvent,
+    CheckoutResult,
+    Course,
+    CourseTrainee,
+    CourseTrainer,
+    ModuleDelivery,
+    Person,
+    Site,
+)
+
+CHECKOUT_STATES = {
+    "not_evaluated": "Not evaluated",
+    "passed": "Passed",
+    "failed": "Failed",
+    "repeat": "Asked to repeat",
+}
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def checkout_steps(stage: int) -> list[dict]:
+    steps = programme().get("checkout_steps", {})
+    return list(steps.get(stage, steps.get(str(stage), [])))
+
+
+# Sites and people ---------------------------------------------------------------------------
+
+def create_site(actor, code: str, name: str, setting: str = "") -> Site:
+    code = code.strip().upper()
+    if not code.isalnum() or not 1 < len(code) <= 8:
+        raise Refused("A site code is 2 to 8 letters or digits, e.g. EL.", "code")
+    with write_transaction():
+        if Site.select().where(Site.code == code).exists():
+            raise Refused(f"There is already a site with the code {code}.", "code")
+        site = Site.create(code=code, name=name.strip(), setting=setting)
+        audit.record(actor, "site.create", "site", site.id, f"Site {code} created", code=code)
+    return site
+
+
+def create_person(actor, given_name: str, family_name: str, site: Site, founding_trainer: bool = False) -> Person:
+    if not given_name.strip() or not family_name.strip():
+        raise Refused("Enter a first name and a last name.", "given_name" if not given_name.strip() else "family_name")
+    with write_transaction():
+        person = Person.create(given_name=given_name.strip(), family_name=family_name.strip(), site=site,
+                               founding_trainer=founding_trainer)
+        audit.record(actor, "person.create", "person", person.id, "Person added",
+                     site=site.code, founding_trainer=founding_trainer)
+    return person
+
+
+# Courses ------------------------------------------------------------------------------------
+
+def create_course(actor, title: str, stage: int, site: Site, starts_on: dt.date, ends_on: dt.date,
+                  curriculum_release: str) -> Course:
+    if stage not in (1, 2):
+        raise Refused("The stage must be 1 or 2.", "stage")
+    if ends_on < starts_on:
+        raise Refused("The course must end on or after the day it starts.", "ends_on")
+    if not RELEASE_NAME_RE.match(curriculum_release or ""):
+        raise Refused("Give the curriculum release as a year and number, e.g. 2027.1.", "curriculum_release")
+    if not title.strip():
+        raise Refused("Give the course a title.", "title")
+    with write_transaction():
+        course = Course.create(title=title.strip(), stage=stage, site=site, starts_on=starts_on,
+                               ends_on=ends_on, curriculum_release=curriculum_release)
+        audit.record(actor, "course.create", "course", course.id, f"Stage {stage} course created",
+                     stage=stage, site=site.code, release=curriculum_release)
+    return course
+
+
+def add_trainer(actor, course: Course, person: Person) -> CourseTrainer:
+    with write_transaction():
+        if CourseTrainer.select().where((CourseTrainer.course == course) & (CourseTrainer.person == person)).exists():
+            raise Refused("This person is already a trainer on this course.", "person")
+        if CourseTrainee.select().where((CourseTrainee.course == course) & (CourseTrainee.person == person)).exists():
+            raise Refused("A trainee on this course cannot also be its trainer.", "person")
+        link = CourseTrainer.create(course=course, person=person)
+        audit.record(actor, "course.add_trainer", "course", course.id, "Trainer added to course", person_id=person.id)
+    return link
+
+
+def enrol(actor, course: Course, person: Person) -> CourseTrainee:
+    with write_transaction():
+        if CourseTrainee.select().where((CourseTrainee.course == course) & (CourseTrainee.person == person)).exists():
+            raise Refused("This person is already on this course.", "person")
+        if CourseTrainer.select().where((CourseTrainer.course == course) & (CourseTrainer.person == person)).exists():
+            raise Refused("A trainer of this course cannot also be its trainee.", "person")
+        if person.founding_trainer:
+            raise Refused("Founding trainers (generation 0) are not trainees.", "person")
+        link = CourseTrainee.create(course=course, person=person)
+        audit.record(actor, "course.enrol", "course", course.id, "Trainee enrolled", person_id=person.id)
+    return link
+
+
+def is_trainer(course: Course, person_id: int) -> bool:
+    return CourseTrainer.select().where((CourseTrainer.course == course) & (CourseTrainer.person == person_id)).exists()
+
+
+def is_trainee(course: Course, person_id: int) -> bool:
+    return CourseTrainee.select().where((CourseTrainee.course == course) & (CourseTrainee.person == person_id)).exists()
+
+
+def module_versions(curriculum, release: str) -> dict[str, str]:
+    """Module id -> version for a release (the release file, else the working curriculum)."""
+    pinned = release_versions(curriculum.root, release)
+    if pinned is not None:
+        return pinned
+    return {m.id: str(m.version) for m in curriculum.modules if m.status != "retired"}
+
+
+def required_modules(curriculum, stage: int, release: str) -> list[str]:
+    """Every module the stage delivers (from the curriculum's `stages`), in teaching order."""
+    versions = module_versions(curriculum, release)
+    return [m.id for m in curriculum.modules
+            if stage in m.stages and m.status != "retired" and m.id in versions]
+
+
+def record_delivery(actor, course: Course, module_id: str, delivered_on: dt.date, trainer: Person,
+                    curriculum, notes: str = "") -> ModuleDelivery:
+    versions = module_versions(curriculum, course.curriculum_release)
+    if module_id not in versions:
+        raise Refused(f"Module '{module_id}' is not in curriculum release {course.curriculum_release}.", "module_id")
+    module = curriculum.by_id.get(module_id)
+    if module is not None and course.stage not in module.stages:
+        raise Refused(f"'{module.title}' is not delivered in stage {course.stage}.", "module_id")
+    if not is_trainer(course, trainer.id):
+        raise Refused("The trainer who delivered the module must be a trainer on this course.", "trainer")
+    if delivered_on < course.starts_on or delivered_on > course.ends_on:
+        raise Refused(f"The date must be within the course ({course.starts_on} to {course.ends_on}).", "delivered_on")
+    with write_transaction():
+        delivery = ModuleDelivery.create(course=course, module_id=module_id, module_version=versions[module_id],
+                                         delivered_on=delivered_on, trainer=trainer, notes=notes)
+        audit.record(actor, "delivery.create", "module_delivery", delivery.id,
+                     f"Module {module_id} {versions[module_id]} delivered", course_id=course.id,
+                     module=module_id, version=versions[module_id], trainer_id=trainer.id)
+    return delivery
+
+
+def record_attendance(actor, delivery: ModuleDelivery, attended: dict[int, bool]) -> None:
+    """Set who attended a delivery. Only trainees of the course can be marked."""
+    trainees = {pid for (pid,) in CourseTrainee.select(CourseTrainee.person)
+                .where(CourseTrainee.course == delivery.course_id).tuples()}
+    unknown = set(attended) - trainees
+    if unknown:
+        raise Refused("Attendance can only be recorded for trainees on this course.", "attendance")
+    with write_transaction():
+        for person_id, present in attended.items():
+            row = Attendance.get_or_none((Attendance.delivery == delivery) & (Attendance.person == person_id))
+            if row is None:
+                Attendance.create(delivery=delivery, person=person_id, attended=present)
+            elif row.attended != present:
+                row.attended = present
+                row.save()
+        audit.record(actor, "attendance.record", "module_delivery", delivery.id, "Attendance recorded",
+                     present=sum(1 for v in attended.values() if v), absent=sum(1 for v in attended.values() if not v))
+
+
+def record_checkout(actor, course: Course, trainee: Person, step_id: str, state: str, assessor: Person,
+                    notes: str = "") -> CheckoutResult:
+    steps = {s["id"]: s for s in checkout_steps(course.stage)}
+    if step_id not in steps:
+        raise Refused(f"'{step_id}' is not a checkout step of stage {course.stage}.", "step_id")
+    if state not in CHECKOUT_STATES:
+        raise Refused("Choose not evaluated, passed, failed or asked to repeat.", "state")
+    if state == "failed" and not notes.strip():
+        raise Refused("Say why the step was failed, so the trainee knows what to work on.", "notes")
+    if not is_trainee(course, trainee.id):
+        raise Refused("This person is not a trainee on this course.", "trainee")
+    if not is_trainer(course, assessor.id):
+        raise Refused("The assessor must be a trainer on this course.", "assessor")
+    if assessor.id == trainee.id:
+        raise Refused("Nobody can assess their own checkout step.", "assessor")
+    with write_transaction():
+        result = CheckoutResult.create(course=course, trainee=trainee, step_id=step_id, state=state,
+                                       notes=notes.strip(), assessor=assessor)
+        audit.record(actor, "checkout.record", "checkout_result", result.id,
+                     f"Checkout step {step_id}: {state}", course_id=course.id, trainee_id=trainee.id,
+                     step=step_id, state=state, assessor_id=assessor.id, notes="x" if notes else "")
+    return result
+
+
+def checkout_state(course: Course, trainee_id: int) -> dict[str, CheckoutResult]:
+    """The latest result per step for one trainee (append-only history; latest wins)."""
+    latest: dict[str, CheckoutResult] = {}
+    for result in (CheckoutResult.select().where((CheckoutResult.course == course)
+                                                 & (CheckoutResult.trainee == trainee_id))
+                   .order_by(CheckoutResult.recorded_at, CheckoutResult.id)):
+        latest[result.step_id] = result
+    return latest
+
+
+# Certification -----------------------------------------------------------------------------
+
+class Eligibility:
+    def __init__(self, missing_modules: list[str], steps_not_passed: list[str]):
+        self.missing_modules = missing_modules
+        self.steps_not_passed = steps_not_passed
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_modules and not self.steps_not_passed
+
+
+def eligibility(course: Course, trainee_id: int, curriculum) -> Eligibility:
+    required = required_modules(curriculum, course.stage, course.curriculum_release)
+    attended = {mid for (mid,) in (ModuleDelivery.select(ModuleDelivery.module_id)
+                                   .join(Attendance)
+                                   .where((ModuleDelivery.course == course) & (Attendance.person == trainee_id)
+                                          & (Attendance.attended == True))  # noqa: E712
+                                   .tuples())}
+    missing = [m for m in required if m not in attended]
+    states = checkout_state(course, trainee_id)
+    not_passed = [s["id"] for s in checkout_steps(course.stage)
+                  if states.get(s["id"]) is None or states[s["id"]].state != "passed"]
+    return Eligibility(missing, not_passed)
+
+
+def _original(person_id: int) -> Certification | None:
+    return (Certification.select().where((Certification.person == person_id) & Certification.renewal_of.is_null())
+            .order_by(Certification.id).first())
+
+
+def current_certification(person_id: int) -> Certification | None:
+    """The latest certification in a person's chain (original or latest renewal)."""
+    return (Certification.select().where(Certification.person == person_id)
+            .order_by(Certification.certified_on.desc(), Certification.id.desc()).first())
+
+
+def generation_of(person: Person) -> int | None:
+    if person.founding_trainer:
+        return 0
+    return lineage.generation_from(lineage.lineage(person.id), False)
+
+
+def _check_certifier(certifier: Person, trainee: Person, course: Course, on: dt.date) -> int:
+    """Apply the certifier rules; return the certifier's generation."""
+    if certifier.id == trainee.id:
+        raise Refused("Nobody can certify themselves.", "certifier")
+    if not is_trainer(course, certifier.id):
+        raise Refused("The certifying trainer must be a trainer on this course.", "certifier")
+    generation = generation_of(certifier)
+    if generation is None:
+        raise Refused(f"{certifier.name} is not certified, so cannot certify others. The certifier must be "
+                      "a founding trainer (generation 0) or certified in an earlier generation.", "certifier")
+    if not certifier.founding_trainer:
+        current = current_certification(certifier.id)
+        if current is None or current.effective_status(on) != "active":
+            status = current.effective_status(on) if current else "none"
+            raise Refused(f"{certifier.name}'s own certification is {status}, so they cannot certify others.",
+                          "certifier")
+    if trainee.id in {step.certifier_id for step in lineage.lineage(certifier.id)}:
+        raise Refused(f"{trainee.name} is in {certifier.name}'s own lineage: certifying them would make a "
+                      "cycle in the cascade.", "certifier")
+    return generation
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"CPS-{raw[:4]}-{raw[4:]}"
+
+
+def _expiry(on: dt.date) -> dt.date:
+    months = int(programme().get("certification_valid_months", 24))
+    year, month = divmod(on.month - 1 + months, 12)
+    day = min(on.day, 28)
+    return dt.date(on.year + year, month + 1, day)
+
+
+def certify(actor, course: Course, trainee: Person, certifier: Person, certified_on: dt.date,
+            curriculum) -> Certification:
+    """Certify a trainee who attended every required module and passed every checkout step.
+
+    The checks run inside the write transaction, so two trainers certifying at once cannot both pass.
+    """
+    with write_transaction():
+        if not is_trainee(course, trainee.id):
+            raise Refused(f"{trainee.name} is not a trainee on this course.", "trainee")
+        if trainee.founding_trainer:
+            raise Refused("Founding trainers (generation 0) are not certified in the cascade.", "trainee")
+        existing = _original(trainee.id)
+        if existing is not None:
+            raise Refused(f"{trainee.name} was already certified on {existing.certified_on}. "
+                          "Renew that certification instead.", "trainee")
+        _check_certifier(certifier, trainee, course, certified_on)
+        status = eligibility(course, trainee.id, curriculum)
+        if status.missing_modules:
+            names = ", ".join(curriculum.by_id[m].title if m in curriculum.by_id else m
+                              for m in status.missing_modules)
+            raise Refused(f"{trainee.name} has not attended every required module of stage {course.stage}. "
+                          f"Still to attend: {names}.")
+        if status.steps_not_passed:
+            titles = {s["id"]: s["title"] for s in checkout_steps(course.stage)}
+            names = ", ".join(titles.get(s, s) for s in status.steps_not_passed)
+            raise Refused(f"{trainee.name} has not passed every checkout step. Not passed yet: {names}.")
+        if certified_on < course.starts_on:
+            raise Refused("The certification date cannot be before the course starts.", "certified_on")
+        cert = Certification.create(person=trainee, certified_by=certifier, course=course, stage=course.stage,
+                                    curriculum_release=course.curriculum_release, certified_on=certified_on,
+                                    expires_on=_expiry(certified_on), status="active",
+                                    verification_code=_new_code())
+        CertificationEvent.create(certification=cert, event="issued", by_user_id=getattr(actor, "id", None))
+        audit.record(actor, "certification.issue", "certification", cert.id, f"Certified at stage {course.stage}",
+                     person_id=trainee.id, certifier_id=certifier.id, course_id=course.id,
+                     release=course.curriculum_release)
+    return cert
+
+
+def renew(actor, previous: Certification, course: Course, certifier: Person, renewed_on: dt.date) -> Certification:
+    """Renew a certification (e.g. after a refresher); the history keeps both."""
+    trainee = previous.person
+    with write_transaction():
+        if previous.status == "revoked":
+            raise Refused("A revoked certification cannot be renewed.", "certification")
+        latest = current_certification(trainee.id)
+        if latest is not None and latest.id != previous.id:
+            raise Refused("Only the latest certification in the chain can be renewed.", "certification")
+        certifier_generation = _check_certifier(certifier, trainee, course, renewed_on)
+        trainee_generation = generation_of(trainee)
+        if trainee_generation is not None and certifier_generation >= trainee_generation:
+            raise Refused(f"{certifier.name} is generation {certifier_generation}; a renewal must be given by "
+                          f"someone of an earlier generation than {trainee.name} ({trainee_generation}).",
+                          "certifier")
+        if renewed_on < previous.certified_on:
+            raise Refused("A renewal cannot be dated before the certification it renews.", "certified_on")
+        cert = Certification.create(person=trainee, certified_by=certifier, course=course, stage=previous.stage,
+                                    curriculum_release=course.curriculum_release, certified_on=renewed_on,
+                                    expires_on=_expiry(renewed_on), status="active", renewal_of=previous,
+                                    verification_code=_new_code())
+        CertificationEvent.create(certification=cert, event="renewed", by_user_id=getattr(actor, "id", None),
+                                  reason=f"renews certification {previous.id}")
+        audit.record(actor, "certification.renew", "certification", cert.id, "Certification renewed",
+                     person_id=trainee.id, certifier_id=certifier.id, renews=previous.id)
+    return cert
+
+
+def _set_status(actor, cert: Certification, status: str, reason: str, event: str) -> Certification:
+    if not reason.strip():
+        raise Refused("Give a reason. It is kept in the certification's history.", "reason")
+    if cert.status == "revoked":
+        raise Refused("This certification is already revoked.", "certification")
+    with write_transaction():
+        cert.status = status
+        cert.status_reason = reason.strip()
+        cert.save()
+        CertificationEvent.create(certification=cert, event=event, by_user_id=getattr(actor, "id", None),
+                                  reason=reason.strip())
+        audit.record(actor, f"certification.{event}", "certification", cert.id, f"Certification {event}",
+                     person_id=cert.person_id)
+    return cert
+
+
+def revoke(actor, cert: Certification, reason: str) -> Certification:
+    return _set_status(actor, cert, "revoked", reason, "revoked")
+
+
+def lapse(actor, cert: Certification, reason: str) -> Certification:
+    if cert.status == "lapsed":
+        raise Refused("This certification has already lapsed.", "certification")
+    return _set_status(actor, cert, "lapsed", reason, "lapsed")
+
+
+def lapse_expired(actor, today: dt.date) -> int:
+    """Record as lapsed every active certification past its expiry date (run daily)."""
+    count = 0
+    for cert in Certification.select().where((Certification.status == "active") & (Certification.expires_on < today)):
+        if not cert.renewals.exists():
+            lapse(actor, cert, f"Expired on {cert.expires_on} without renewal")
+            count += 1
+    return count

@@ -1,0 +1,463 @@
+"""Cascade pages: people, courses, deliveries, attendance, checkout, certification, the tree."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import fn
+
+from .. import access
+from ..accounts import roles
+from ..errors import NotVisible, Refused
+from ..web.curriculum import get_curriculum
+from ..web.guard import allow
+from . import lineage, services
+from .forms import (
+    AttendanceForm,
+    CertifyForm,
+    CheckoutForm,
+    CourseForm,
+    DeliveryForm,
+    PersonChoiceForm,
+    PersonForm,
+    ReasonForm,
+    RenewForm,
+)
+from .models import (
+    Attendance,
+    Certification,
+    CertificationEvent,
+    Course,
+    CourseTrainee,
+    CourseTrainer,
+    ModuleDelivery,
+    Person,
+    Site,
+)
+
+bp = Blueprint("cascade", __name__)
+PEOPLE_VIEWERS = (*roles.CASCADE_VIEWERS, roles.SUPPORTER)
+
+
+def _or_404(func, *args):
+    try:
+        return func(*args)
+    except NotVisible:
+        abort(404)
+
+
+def _refused(form, exc: Refused) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def _site_choices(user) -> list[tuple[str, str]]:
+    query = Site.select().order_by(Site.name)
+    if user.role == roles.SITE_LEAD:
+        query = query.where(Site.id == user.site_id)
+    return [(str(s.id), f"{s.name} ({s.code})") for s in query]
+
+
+def _person_choices(query) -> list[tuple[str, str]]:
+    rows = query.join(Site, on=(Person.site == Site.id)).select(Person, Site).order_by(Person.family_name,
+                                                                                         Person.given_name)
+    return [("", "Choose a person")] + [(str(p.id), f"{p.name} ({p.site.code})") for p in rows]
+
+
+# People ------------------------------------------------------------------------------------
+
+@bp.get("/people")
+@allow(*roles.CASCADE_VIEWERS)
+def people():
+    query = (access.people(current_user).join(Site, on=(Person.site == Site.id)).select(Person, Site)
+             .order_by(Site.code, Person.family_name, Person.given_name))
+    site_code = request.args.get("site", "").upper()
+    if site_code:
+        query = query.where(Site.code == site_code)
+    rows = list(query)
+    gens = lineage.generations([p.id for p in rows]) if rows else {}
+    latest = {}
+    for cert in (Certification.select().where(Certification.person.in_([p.id for p in rows]))
+                 .order_by(Certification.certified_on, Certification.id)):
+        latest[cert.person_id] = cert
+    return render_template("cascade/people.html", people=rows, gens=gens, latest=latest, site_code=site_code,
+                           can_add=access.can_manage_people(current_user))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def new_person():
+    form = PersonForm()
+    form.site.choices = _site_choices(current_user)
+    if current_user.role not in roles.CENTRAL:
+        del form.founding_trainer
+    if form.validate_on_submit():
+        site = Site.get_or_none(Site.id == int(form.site.data))
+        if site is None or not access.can_manage_people(current_user, site.id):
+            abort(403)
+        founding = bool(getattr(form, "founding_trainer", None) and form.founding_trainer.data)
+        try:
+            person = services.create_person(current_user, form.given_name.data, form.family_name.data, site, founding)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash(f"{person.name} added.", "success")
+            return redirect(url_for("cascade.person", person_id=person.id))
+    return render_template("cascade/form_page.html", form=form, title="Add a person", submit="Add person",
+                           back=url_for("cascade.people"))
+
+
+@bp.get("/me")
+@allow(roles.SUPPORTER, roles.TRAINER)
+def me():
+    if not current_user.person_id:
+        flash("Your account is not linked to a person in the cascade yet. Ask your site lead.", "info")
+        return redirect(url_for("auth.account"))
+    return redirect(url_for("cascade.person", person_id=current_user.person_id))
+
+
+@bp.get("/people/<int:person_id>")
+@allow(*PEOPLE_VIEWERS)
+def person(person_id: int):
+    """A person, their lineage up to generation 0 (one recursive query) and their certificates."""
+    found = _or_404(access.person, current_user, person_id)
+    site = Site.get_by_id(found.site_id)
+    steps = lineage.lineage(found.id)
+    generation = lineage.generation_from(steps, found.founding_trainer)
+    certs = list(Certification.select(Certification, Course).join(Course)
+                 .where(Certification.person == found.id).order_by(Certification.certified_on, Certification.id))
+    events = {}
+    if certs:
+        for event in (CertificationEvent.select().where(CertificationEvent.certification.in_([c.id for c in certs]))
+                      .order_by(CertificationEvent.at)):
+            events.setdefault(event.certification_id, []).append(event)
+    trained = list(Course.select().join(CourseTrainer).where(CourseTrainer.person == found.id).order_by(Course.starts_on))
+    attended = list(Course.select().join(CourseTrainee).where(CourseTrainee.person == found.id).order_by(Course.starts_on))
+    certified_count = (Certification.select(fn.COUNT(Certification.id))
+                       .where((Certification.certified_by == found.id) & Certification.renewal_of.is_null()).scalar())
+    return render_template("cascade/person.html", person=found, site=site, steps=steps, generation=generation,
+                           certs=certs, events=events, trained=trained, attended=attended,
+                           certified_count=certified_count)
+
+
+# Courses ------------------------------------------------------------------------------------
+
+@bp.get("/courses")
+@allow(*roles.CASCADE_VIEWERS)
+def courses():
+    rows = list(access.courses(current_user).join(Site).select(Course, Site).order_by(Course.starts_on.desc()))
+    counts = dict(CourseTrainee.select(CourseTrainee.course, fn.COUNT(CourseTrainee.id))
+                  .where(CourseTrainee.course.in_([c.id for c in rows]) if rows else False)
+                  .group_by(CourseTrainee.course).tuples()) if rows else {}
+    return render_template("cascade/courses.html", courses=rows, counts=counts,
+                           can_add=current_user.role in roles.STAFF)
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def new_course():
+    form = CourseForm()
+    form.site.choices = _site_choices(current_user)
+    if form.validate_on_submit():
+        site = Site.get_or_none(Site.id == int(form.site.data))
+        if site is None or not access.can_manage_people(current_user, site.id):
+            abort(403)
+        try:
+            course = services.create_course(current_user, form.title.data, int(form.stage.data), site,
+                                            form.starts_on.data, form.ends_on.data, form.curriculum_release.data.strip())
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Course created.", "success")
+            return redirect(url_for("cascade.course", course_id=course.id))
+    return render_template("cascade/form_page.html", form=form, title="Add a course", submit="Create course",
+                           back=url_for("cascade.courses"))
+
+
+@bp.get("/courses/<int:course_id>")
+@allow(*roles.CASCADE_VIEWERS)
+def course(course_id: int):
+    found = _or_404(access.course, current_user, course_id)
+    curriculum = get_curriculum()
+    trainers = list(Person.select().join(CourseTrainer).where(CourseTrainer.course == found).order_by(Person.family_name))
+    trainees = list(Person.select().join(CourseTrainee).where(CourseTrainee.course == found).order_by(Person.family_name))
+    deliveries = list(ModuleDelivery.select(ModuleDelivery, Person).join(Person, on=(ModuleDelivery.trainer == Person.id))
+                      .where(ModuleDelivery.course == found).order_by(ModuleDelivery.delivered_on))
+    present = dict(Attendance.select(Attendance.delivery, fn.COUNT(Attendance.id))
+                   .where(Attendance.delivery.in_([d.id for d in deliveries]) & (Attendance.attended == True))  # noqa: E712
+                   .group_by(Attendance.delivery).tuples()) if deliveries else {}
+    required = services.required_modules(curriculum, found.stage, found.curriculum_release)
+    delivered = {d.module_id for d in deliveries}
+    certs = {c.person_id: c for c in Certification.select().where(
+        (Certification.course == found) & Certification.person.in_([t.id for t in trainees]))} if trainees else {}
+    status = {t.id: services.eligibility(found, t.id, curriculum) for t in trainees}
+    can_manage = access.can_manage_course(current_user, found)
+    return render_template("cascade/course.html", course=found, trainers=trainers, trainees=trainees,
+                           deliveries=deliveries, present=present, required=required, delivered=delivered,
+                           curriculum=curriculum, certs=certs, status=status, can_manage=can_manage,
+                           steps=services.checkout_steps(found.stage))
+
+
+def _managed_course(course_id: int) -> Course:
+    found = _or_404(access.course, current_user, course_id)
+    if not access.can_manage_course(current_user, found):
+        abort(403)
+    return found
+
+
+@bp.route("/courses/<int:course_id>/trainers", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def add_trainer(course_id: int):
+    found = _managed_course(course_id)
+    form = PersonChoiceForm()
+    form.person.label.text = "Trainer"
+    form.person.choices = _person_choices(access.people(current_user))
+    if form.validate_on_submit():
+        try:
+            chosen = _or_404(access.person, current_user, int(form.person.data))
+            services.add_trainer(current_user, found, chosen)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Trainer added.", "success")
+            return redirect(url_for("cascade.course", course_id=found.id))
+    return render_template("cascade/form_page.html", form=form, title=f"Add a trainer to {found.title}",
+                           submit="Add trainer", back=url_for("cascade.course", course_id=found.id))
+
+
+@bp.route("/courses/<int:course_id>/trainees", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def enrol(course_id: int):
+    found = _managed_course(course_id)
+    form = PersonChoiceForm()
+    form.person.label.text = "Trainee"
+    form.person.choices = _person_choices(access.people(current_user).where(Person.founding_trainer == False))  # noqa: E712
+    if form.validate_on_submit():
+        try:
+            chosen = _or_404(access.person, current_user, int(form.person.data))
+            services.enrol(current_user, found, chosen)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Trainee enrolled.", "success")
+            return redirect(url_for("cascade.course", course_id=found.id))
+    return render_template("cascade/form_page.html", form=form, title=f"Enrol a trainee on {found.title}",
+                           submit="Enrol trainee", back=url_for("cascade.course", course_id=found.id))
+
+
+def _course_trainer_choices(found: Course):
+    return _person_choices(Person.select().join(CourseTrainer).where(CourseTrainer.course == found))
+
+
+@bp.route("/courses/<int:course_id>/deliveries/new", methods=["GET", "POST"])
+@allow(*roles.CASCADE_VIEWERS)
+def new_delivery(course_id: int):
+    found = _managed_course(course_id)
+    curriculum = get_curriculum()
+    form = DeliveryForm()
+    versions = services.module_versions(curriculum, found.curriculum_release)
+    form.module_id.choices = [("", "Choose a module")] + [
+        (m.id, f"{m.title} (version {versions[m.id]})") for m in curriculum.modules
+        if found.stage in m.stages and m.id in versions and m.status != "retired"]
+    form.trainer.choices = _course_trainer_choices(found)
+    if form.validate_on_submit():
+        trainer = Person.get_or_none(Person.id == int(form.trainer.data))
+        try:
+            delivery = services.record_delivery(current_user, found, form.module_id.data, form.delivered_on.data,
+                                                trainer, curriculum, form.notes.data or "")
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Delivery recorded. Now record who attended.", "success")
+            return redirect(url_for("cascade.attendance", delivery_id=delivery.id))
+    return render_template("cascade/form_page.html", form=form, title="Record a module delivery",
+                           caption=found.title, submit="Record delivery",
+                           back=url_for("cascade.course", course_id=found.id))
+
+
+@bp.route("/deliveries/<int:delivery_id>/attendance", methods=["GET", "POST"])
+@allow(*roles.CASCADE_VIEWERS)
+def attendance(delivery_id: int):
+    delivery = ModuleDelivery.get_or_none(ModuleDelivery.id == delivery_id)
+    if delivery is None:
+        abort(404)
+    found = _managed_course(delivery.course_id)
+    trainees = list(Person.select().join(CourseTrainee).where(CourseTrainee.course == found).order_by(Person.family_name))
+    form = AttendanceForm()
+    form.attended.choices = [(str(t.id), t.name) for t in trainees]
+    if request.method == "GET":
+        form.attended.data = [str(a.person_id) for a in Attendance.select().where(
+            (Attendance.delivery == delivery) & (Attendance.attended == True))]  # noqa: E712
+    if form.validate_on_submit():
+        ticked = set(form.attended.data or [])
+        try:
+            services.record_attendance(current_user, delivery, {t.id: str(t.id) in ticked for t in trainees})
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Attendance saved.", "success")
+            return redirect(url_for("cascade.course", course_id=found.id))
+    module = get_curriculum().by_id.get(delivery.module_id)
+    title = f"Attendance: {module.title if module else delivery.module_id}"
+    return render_template("cascade/form_page.html", form=form, title=title, caption=f"{found.title}, "
+                           f"{delivery.delivered_on:%-d %B %Y}", submit="Save attendance",
+                           back=url_for("cascade.course", course_id=found.id))
+
+
+@bp.route("/courses/<int:course_id>/trainees/<int:person_id>/checkout", methods=["GET", "POST"])
+@allow(*roles.CASCADE_VIEWERS)
+def checkout(course_id: int, person_id: int):
+    found = _managed_course(course_id)
+    trainee = _or_404(access.person, current_user, person_id)
+    if not services.is_trainee(found, trainee.id):
+        abort(404)
+    steps = services.checkout_steps(found.stage)
+    form = CheckoutForm()
+    form.step_id.choices = [("", "Choose a step")] + [(s["id"], s["title"]) for s in steps]
+    form.assessor.choices = _course_trainer_choices(found)
+    if request.method == "GET" and current_user.person_id:
+        form.assessor.data = str(current_user.person_id)
+        form.step_id.data = request.args.get("step", "")
+    if form.validate_on_submit():
+        assessor = Person.get_or_none(Person.id == int(form.assessor.data))
+        try:
+            services.record_checkout(current_user, found, trainee, form.step_id.data, form.state.data, assessor,
+                                     form.notes.data or "")
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Checkout step recorded.", "success")
+            return redirect(url_for("cascade.checkout", course_id=found.id, person_id=trainee.id))
+    state = services.checkout_state(found, trainee.id)
+    return render_template("cascade/checkout.html", course=found, trainee=trainee, steps=steps, state=state,
+                           form=form, labels=services.CHECKOUT_STATES)
+
+
+@bp.route("/courses/<int:course_id>/trainees/<int:person_id>/certify", methods=["GET", "POST"])
+@allow(*roles.CASCADE_VIEWERS)
+def certify(course_id: int, person_id: int):
+    found = _managed_course(course_id)
+    trainee = _or_404(access.person, current_user, person_id)
+    if not services.is_trainee(found, trainee.id):
+        abort(404)
+    curriculum = get_curriculum()
+    form = CertifyForm()
+    form.certifier.choices = _course_trainer_choices(found)
+    if request.method == "GET" and current_user.person_id:
+        form.certifier.data = str(current_user.person_id)
+    if form.validate_on_submit():
+        certifier = Person.get_or_none(Person.id == int(form.certifier.data))
+        try:
+            cert = services.certify(current_user, found, trainee, certifier, form.certified_on.data, curriculum)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash(f"{trainee.name} is certified.", "success")
+            return redirect(url_for("cascade.certification", certification_id=cert.id))
+    status = services.eligibility(found, trainee.id, curriculum)
+    return render_template("cascade/certify.html", course=found, trainee=trainee, form=form, status=status,
+                           curriculum=curriculum, steps={s["id"]: s["title"] for s in services.checkout_steps(found.stage)})
+
+
+# Certifications ---------------------------------------------------------------------------
+
+@bp.get("/certifications/<int:certification_id>")
+@allow(*PEOPLE_VIEWERS)
+def certification(certification_id: int):
+    cert = _or_404(access.certification, current_user, certification_id)
+    events = list(cert.events.order_by(CertificationEvent.at))
+    can_manage = current_user.role in roles.STAFF and access.can_manage_people(current_user, cert.person.site_id)
+    return render_template("cascade/certification.html", cert=cert, events=events, can_manage=can_manage,
+                           reason_form=ReasonForm())
+
+
+@bp.get("/certifications/<int:certification_id>/certificate")
+@allow(*PEOPLE_VIEWERS)
+def certificate(certification_id: int):
+    cert = _or_404(access.certification, current_user, certification_id)
+    return render_template("cascade/certificate.html", cert=cert,
+                           verify_url=url_for("web.verify", code=cert.verification_code, _external=True))
+
+
+def _status_change(certification_id: int, change, message: str):
+    cert = _or_404(access.certification, current_user, certification_id)
+    if not access.can_manage_people(current_user, cert.person.site_id):
+        abort(403)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            change(current_user, cert, form.reason.data)
+        except Refused as exc:
+            flash(exc.message, "info")
+        else:
+            flash(message, "success")
+    else:
+        flash("Give a reason. It is kept in the certification's history.", "info")
+    return redirect(url_for("cascade.certification", certification_id=cert.id))
+
+
+@bp.post("/certifications/<int:certification_id>/revoke")
+@allow(*roles.STAFF)
+def revoke(certification_id: int):
+    return _status_change(certification_id, services.revoke, "Certification revoked.")
+
+
+@bp.post("/certifications/<int:certification_id>/lapse")
+@allow(*roles.STAFF)
+def lapse(certification_id: int):
+    return _status_change(certification_id, services.lapse, "Certification marked as lapsed.")
+
+
+@bp.route("/certifications/<int:certification_id>/renew", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def renew(certification_id: int):
+    cert = _or_404(access.certification, current_user, certification_id)
+    if not access.can_manage_people(current_user, cert.person.site_id):
+        abort(403)
+    form = RenewForm()
+    form.course.choices = [("", "Choose a course")] + [(str(c.id), f"{c.title} ({c.starts_on:%Y-%m-%d})")
+                                                      for c in access.courses(current_user).order_by(Course.starts_on.desc())]
+    form.certifier.choices = _person_choices(access.people(current_user))
+    if form.validate_on_submit():
+        course = _or_404(access.course, current_user, int(form.course.data))
+        certifier = Person.get_or_none(Person.id == int(form.certifier.data))
+        try:
+            new = services.renew(current_user, cert, course, certifier, form.certified_on.data)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Certification renewed.", "success")
+            return redirect(url_for("cascade.certification", certification_id=new.id))
+    return render_template("cascade/form_page.html", form=form, title="Renew a certification",
+                           caption=cert.person.name, submit="Renew",
+                           back=url_for("cascade.certification", certification_id=cert.id))
+
+
+# The cascade tree ---------------------------------------------------------------------------
+
+@bp.get("/cascade")
+@allow(*roles.CASCADE_VIEWERS)
+def tree():
+    site_code = request.args.get("site", "").upper()
+    site = Site.get_or_none(Site.code == site_code) if site_code else None
+    if current_user.role == roles.SITE_LEAD:
+        site = Site.get_by_id(current_user.site_id)
+    visible = None
+    if current_user.role not in roles.CENTRAL:
+        visible = {pid for (pid,) in access.people(current_user).select(Person.id).tuples()}
+    roots = lineage.tree(site.id if site else None, visible)
+    rows = []
+
+    def walk(nodes, parent=None):
+        for node in nodes:
+            rows.append((node, parent))
+            walk(node.children, node)
+
+    walk(roots)
+    sites = list(Site.select().order_by(Site.name))
+    return render_template("cascade/tree.html", roots=roots, rows=rows, site=site, sites=sites,
+                           can_filter=current_user.role in roles.CENTRAL or current_user.role == roles.TRAINER)
+

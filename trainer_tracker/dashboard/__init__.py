@@ -1,0 +1,1 @@
+"""Programme dashboard: targets against actuals per stage and site."""

@@ -1,0 +1,147 @@
+"""The demo programme: the cascade's real shape with fictional people, made through the services.
+
+2 founding trainers (generation 0) train 8 stage-one peer supporters at one course; those train
+12 stage-two peer supporters in one course per site; carers are matched within the caseload cap
+and have contacts. Every change goes through the services, so the audit log is real too.
+Names are invented. Demo accounts (password DEMO_PASSWORD) are listed in the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .accounts import roles
+from .accounts.services import create_user
+from .cascade import services as cascade
+from .cascade.models import Site
+from .config import programme
+from .support import services as support
+
+DEMO_PASSWORD = "demo-password-not-for-real-use"
+DEMO_RELEASE = "2027.1"
+
+FOUNDERS = [("Anke", "Berger"), ("Ruth", "Okafor")]
+STAGE_ONE = {"EL": [("Amara", "Mensah"), ("Tom", "Hughes"), ("Priya", "Shah")],
+             "WA": [("Gareth", "Lewis"), ("Helen", "Marsh"), ("Sanjay", "Patel")],
+             "DV": [("Claire", "Penrose"), ("Daniel", "Trewin")]}
+STAGE_TWO = {"EL": [("Fatima", "Begum"), ("Joseph", "Adeyemi"), ("Lucy", "Chen"), ("Mark", "Davies")],
+             "WA": [("Sarah", "Cole"), ("Imran", "Khan"), ("Joanne", "Price"), ("Peter", "Walsh")],
+             "DV": [("Emma", "Jory"), ("Neil", "Hocking"), ("Rachel", "Moyle"), ("Steven", "Rowe")]}
+ACCOUNTS = [
+    ("admin@example.org", roles.ADMIN, None, None),
+    ("lead@example.org", roles.PROGRAMME_LEAD, None, None),
+    ("el-lead@example.org", roles.SITE_LEAD, "EL", None),
+    ("wa-lead@example.org", roles.SITE_LEAD, "WA", None),
+    ("dv-lead@example.org", roles.SITE_LEAD, "DV", None),
+    ("trainer@example.org", roles.TRAINER, None, ("Amara", "Mensah")),
+    ("supporter@example.org", roles.SUPPORTER, None, ("Fatima", "Begum")),
+    ("researcher@example.org", roles.RESEARCHER, None, None),
+    ("leap@example.org", roles.LEAP_REVIEWER, None, None),
+]
+
+
+def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None) -> dict:
+    """Load the demo into an empty, migrated database. Returns counts."""
+    today = today or dt.date.today()
+    rng = random.Random(seed)
+    sites = {}
+    for entry in programme().get("sites", []):
+        sites[entry["code"]] = cascade.create_site(actor, entry["code"], entry["name"], entry.get("setting", ""))
+    people = {}
+
+    def person(given, family, site_code, founding=False):
+        p = cascade.create_person(actor, given, family, sites[site_code], founding)
+        people[(given, family)] = p
+        return p
+
+    founders = [person(g, f, "EL", founding=True) for g, f in FOUNDERS]
+    stage_one_start = today - dt.timedelta(days=300)
+    course1 = cascade.create_course(actor, "Stage 1 training (all sites)", 1, sites["EL"], stage_one_start,
+                                    stage_one_start + dt.timedelta(days=40), DEMO_RELEASE)
+    for founder in founders:
+        cascade.add_trainer(actor, course1, founder)
+    stage_one = {code: [person(g, f, code) for g, f in names] for code, names in STAGE_ONE.items()}
+    for members in stage_one.values():
+        for p in members:
+            cascade.enrol(actor, course1, p)
+    _teach_and_certify(actor, course1, founders, [p for ps in stage_one.values() for p in ps], curriculum, rng)
+
+    stage_two = {}
+    for index, (code, names) in enumerate(STAGE_TWO.items()):
+        start = today - dt.timedelta(days=200 - 10 * index)
+        course = cascade.create_course(actor, f"Stage 2 training, {sites[code].name}", 2, sites[code], start,
+                                       start + dt.timedelta(days=35), DEMO_RELEASE)
+        trainers = stage_one[code][:2]
+        for trainer in trainers:
+            cascade.add_trainer(actor, course, trainer)
+        stage_two[code] = [person(g, f, code) for g, f in names]
+        for p in stage_two[code]:
+            cascade.enrol(actor, course, p)
+        _teach_and_certify(actor, course, trainers, stage_two[code], curriculum, rng)
+
+    carers = _support(actor, sites, stage_one, stage_two, today, rng)
+    for email, role, site_code, linked in ACCOUNTS:
+        create_user(actor, email, role, DEMO_PASSWORD, site_code=site_code,
+                    person_id=people[linked].id if linked else None)
+    return {"sites": len(sites), "people": len(people), "carers": carers, "accounts": len(ACCOUNTS)}
+
+
+def _teach_and_certify(actor, course, trainers, trainees, curriculum, rng) -> None:
+    required = cascade.required_modules(curriculum, course.stage, course.curriculum_release)
+    day = course.starts_on
+    for index, module_id in enumerate(required):
+        trainer = trainers[index % len(trainers)]
+        delivery = cascade.record_delivery(actor, course, module_id, day, trainer, curriculum)
+        # One trainee misses a session and catches up at a repeat delivery two days later.
+        absent = trainees[index % len(trainees)] if index == 2 else None
+        cascade.record_attendance(actor, delivery, {t.id: t is not absent for t in trainees})
+        if absent is not None:
+            repeat = cascade.record_delivery(actor, course, module_id, day + dt.timedelta(days=2), trainer, curriculum,
+                                             notes="Catch-up session")
+            cascade.record_attendance(actor, repeat, {t.id: t is absent for t in trainees})
+        day = min(day + dt.timedelta(days=2), course.ends_on)
+    for n, trainee in enumerate(trainees):
+        assessor = trainers[n % len(trainers)]
+        for step in cascade.checkout_steps(course.stage):
+            if n == 1 and step["id"] == "purposeful-sharing":
+                cascade.record_checkout(actor, course, trainee, step["id"], "repeat", assessor,
+                                        "Shared too much of own story; try again with a clear purpose.")
+            cascade.record_checkout(actor, course, trainee, step["id"], "passed", assessor)
+        cascade.certify(actor, course, trainee, assessor, course.ends_on, curriculum)
+
+
+def _support(actor, sites, stage_one, stage_two, today, rng) -> int:
+    targets = programme().get("targets", {})
+    cap = int(programme().get("caseload_cap", 3))
+    modes = list(programme().get("contact_modes", {}))
+    topics = list(programme().get("contact_topics", {}))
+    total = 0
+
+    def support_by(supporters, how_many, start_days_ago):
+        nonlocal total
+        for n in range(how_many):
+            supporter = supporters[n % len(supporters)]
+            site = Site.get_by_id(supporter.site_id)
+            matched_on = today - dt.timedelta(days=start_days_ago - rng.randint(0, 40))
+            carer = support.register_carer(actor, site, matched_on - dt.timedelta(days=rng.randint(1, 10)),
+                                           name=f"Demo carer {total + 1}", phone="01632 960000")
+            match = support.match(actor, carer, supporter, matched_on)
+            contact_day = matched_on
+            for _ in range(rng.randint(3, 9)):
+                contact_day += dt.timedelta(days=rng.randint(5, 14))
+                if contact_day > today:
+                    break
+                support.record_contact(actor, match, contact_day, rng.choice(modes), rng.choice([20, 30, 45, 60, 90]),
+                                       rng.sample(topics, rng.randint(1, 3)))
+            if (today - matched_on).days > 100:
+                support.end_support(actor, match, min(contact_day, today), "completed")
+            total += 1
+
+    stage1_carers = int(targets.get("stage_1", {}).get("carers", 12))
+    support_by([p for ps in stage_one.values() for p in ps], stage1_carers, 230)
+    for members in stage_two.values():
+        support_by(members, min(cap, 3) * len(members), 120)
+    waiting_site = next(iter(sites.values()))
+    support.register_carer(actor, waiting_site, today - dt.timedelta(days=3))
+    return total + 1

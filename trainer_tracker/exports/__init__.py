@@ -1,0 +1,1 @@
+"""Research exports: tidy CSV plus a codebook, streamed, audited; optionally de-identified."""

@@ -1,0 +1,137 @@
+"""Export framework: each export declares its variables; rows are streamed to CSV.
+
+De-identified tier (for researchers): identifiers become keyed hashes (the same person always
+gets the same hash within one export key), every date of a record is shifted by the same
+per-person number of days (so intervals are kept), and names and free text are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..audit import service as audit
+from ..db import write_transaction
+
+MISSING = ""  # missing values are empty cells; the codebook says so
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label: str
+    type: str  # integer, text, date, category, hashed-id, boolean, number
+    allowed: str = ""
+    identifying: bool = False  # dropped from the de-identified tier
+    free_text: bool = False  # dropped from the de-identified tier
+    id_of: str | None = None  # hashed in the de-identified tier (value is an id of this kind)
+    shift_by: str | None = None  # date shifted by the offset of this id kind's record
+    missing: str = "empty cell = not recorded"
+
+
+@dataclass
+class Export:
+    name: str
+    description: str
+    variables: list[Variable]
+    rows: Callable[[], Iterable[dict]]
+    scope_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class Deidentifier:
+    """Keyed hashing of ids and a consistent per-record date shift (-180..+180 days, never 0)."""
+
+    def __init__(self, key: bytes):
+        self.key = key
+
+    def hash_id(self, kind: str, value) -> str:
+        if value in (None, ""):
+            return MISSING
+        digest = hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        return digest[:16]
+
+    def shift_days(self, kind: str, value) -> int:
+        digest = hmac.new(self.key, f"shift:{kind}:{value}".encode(), hashlib.sha256).digest()
+        days = int.from_bytes(digest[:4], "big") % 360 - 180
+        return days if days != 0 else 181
+
+    def shift(self, kind: str, record_id, value):
+        if value in (None, ""):
+            return MISSING
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return (value + dt.timedelta(days=self.shift_days(kind, record_id))).isoformat()
+
+
+def export_key(explicit: str | None = None) -> bytes:
+    """The de-identification key: CASCADE_EXPORT_KEY (keep it secret; the same key links exports)."""
+    key = explicit or os.environ.get("CASCADE_EXPORT_KEY") or os.environ.get("CASCADE_SECRET_KEY")
+    if not key:
+        raise RuntimeError("Set CASCADE_EXPORT_KEY (or CASCADE_SECRET_KEY) to de-identify an export.")
+    return key.encode()
+
+
+def _cell(value):
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, key: bytes | None = None) -> dict:
+    """Write OUT (CSV) and OUT's codebook; audit the export. Returns counts."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    variables = [v for v in export.variables if not (deidentified and (v.identifying or v.free_text))]
+    deid = Deidentifier(key or export_key()) if deidentified else None
+    tmp = out.with_name(out.name + ".part")
+    rows = 0
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([v.name for v in variables])
+        for record in export.rows():
+            line = []
+            for v in variables:
+                value = record.get(v.name)
+                if deid is not None and v.id_of and value not in (None, ""):
+                    value = deid.hash_id(v.id_of, value)
+                elif deid is not None and v.shift_by:
+                    kind, _, id_field = v.shift_by.partition(":")
+                    value = deid.shift(kind, record.get(id_field), value)
+                line.append(_cell(value))
+            writer.writerow(line)
+            rows += 1
+    codebook = out.with_name(out.stem + ".codebook.csv")
+    codebook_tmp = codebook.with_name(codebook.name + ".part")
+    with open(codebook_tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["variable", "label", "type", "allowed_values", "missing_codes", "note"])
+        for v in variables:
+            kind = "hashed-id" if deid is not None and v.id_of else v.type
+            note = ""
+            if deid is not None and v.id_of:
+                note = "keyed hash of the identifier; the same record has the same hash in every export with this key"
+            if deid is not None and v.shift_by:
+                note = "date shifted by a fixed number of days per record; intervals within a record are kept"
+            writer.writerow([v.name, v.label, kind, v.allowed, v.missing, note])
+    tmp.replace(out)
+    codebook_tmp.replace(codebook)
+    with write_transaction():
+        audit.record(actor, "export." + export.name, "export", None,
+                     f"Export {export.name} ({'de-identified' if deidentified else 'identifiable'})",
+                     rows=rows, deidentified=deidentified, file=out.name)
+    return {"rows": rows, "file": str(out), "codebook": str(codebook)}

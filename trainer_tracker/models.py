@@ -1,0 +1,37 @@
+"""Every tracker model, in dependency order (for migrations and test set-up)."""
+
+from .accounts.models import LoginAttempt, User
+from .audit.models import AuditEntry
+from .cascade.models import (
+    Attendance,
+    Certification,
+    CertificationEvent,
+    CheckoutResult,
+    Course,
+    CourseTrainee,
+    CourseTrainer,
+    ModuleDelivery,
+    Person,
+    Site,
+)
+from .support.models import Carer, CarerContactDetails, Contact, Match
+
+ALL_MODELS = [
+    Site,
+    Person,
+    User,
+    LoginAttempt,
+    AuditEntry,
+    Course,
+    CourseTrainer,
+    CourseTrainee,
+    ModuleDelivery,
+    Attendance,
+    CheckoutResult,
+    Certification,
+    CertificationEvent,
+    Carer,
+    CarerContactDetails,
+    Match,
+    Contact,
+]

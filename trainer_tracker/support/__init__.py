@@ -1,0 +1,1 @@
+"""Support for carers: pseudonymous carers, matches within the caseload cap, contacts."""

@@ -1,0 +1,200 @@
+"""Carers (by study ID), matches, contacts and the peer supporter's own caseload."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import fn
+
+from .. import access
+from ..accounts import roles
+from ..cascade.models import Certification, Person, Site
+from ..config import programme
+from ..errors import NotVisible, Refused
+from ..web.guard import allow
+from . import services
+from .forms import CarerForm, ContactDetailsForm, ContactForm, EndForm, MatchForm
+from .models import Carer, CarerContactDetails, Contact, Match
+
+bp = Blueprint("support", __name__)
+CARER_VIEWERS = (*roles.STAFF, roles.SUPPORTER, roles.TRAINER)
+
+
+def _or_404(func, *args):
+    try:
+        return func(*args)
+    except NotVisible:
+        abort(404)
+
+
+def _refused(form, exc: Refused) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@bp.get("/carers")
+@allow(*roles.STAFF)
+def carers():
+    query = access.carers(current_user).join(Site).select(Carer, Site).order_by(Site.code, Carer.sequence)
+    status = request.args.get("status", "")
+    if status:
+        query = query.where(Carer.status == status)
+    rows = list(query)
+    active = {m.carer_id: m for m in Match.select(Match, Person).join(Person)
+              .where(Match.ended_on.is_null() & Match.carer.in_([c.id for c in rows]))} if rows else {}
+    return render_template("support/carers.html", carers=rows, active=active, status=status)
+
+
+@bp.route("/carers/new", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def new_carer():
+    form = CarerForm()
+    sites = Site.select().order_by(Site.name)
+    if current_user.role == roles.SITE_LEAD:
+        sites = sites.where(Site.id == current_user.site_id)
+    form.site.choices = [(str(s.id), f"{s.name} ({s.code})") for s in sites]
+    if form.validate_on_submit():
+        site = Site.get_or_none(Site.id == int(form.site.data))
+        if site is None or not access.can_manage_carers(current_user, site.id):
+            abort(403)
+        try:
+            carer = services.register_carer(current_user, site, form.consented_on.data, name=form.name.data or "",
+                                            phone=form.phone.data or "", email=form.email.data or "")
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash(f"Carer registered as {carer.study_id}.", "success")
+            return redirect(url_for("support.carer", carer_id=carer.id))
+    return render_template("cascade/form_page.html", form=form, title="Register a carer", submit="Register carer",
+                           back=url_for("support.carers"))
+
+
+@bp.get("/carers/<int:carer_id>")
+@allow(*CARER_VIEWERS)
+def carer(carer_id: int):
+    found = _or_404(access.carer, current_user, carer_id)
+    matches = list(Match.select(Match, Person).join(Person).where(Match.carer == found).order_by(Match.matched_on))
+    contacts = list(Contact.select().where(Contact.match.in_([m.id for m in matches]))
+                    .order_by(Contact.contact_date.desc())) if matches else []
+    details = None
+    if access.can_see_contact_details(current_user, found):
+        details = CarerContactDetails.get_or_none(CarerContactDetails.carer == found)
+    active = next((m for m in matches if m.ended_on is None), None)
+    return render_template("support/carer.html", carer=found, matches=matches, contacts=contacts, details=details,
+                           can_see_details=access.can_see_contact_details(current_user, found), active=active,
+                           can_manage=access.can_manage_carers(current_user, found.site_id),
+                           can_record=bool(active and access.can_record_contact(current_user, active)),
+                           modes=programme().get("contact_modes", {}), topics=programme().get("contact_topics", {}))
+
+
+@bp.route("/carers/<int:carer_id>/details", methods=["GET", "POST"])
+@allow(roles.SITE_LEAD, roles.SUPPORTER, roles.TRAINER)  # never central roles: see access.can_see_contact_details
+def contact_details(carer_id: int):
+    found = _or_404(access.carer, current_user, carer_id)
+    if not access.can_see_contact_details(current_user, found):
+        abort(403)
+    details = CarerContactDetails.get_or_none(CarerContactDetails.carer == found)
+    form = ContactDetailsForm(obj=details)
+    if form.validate_on_submit():
+        services.update_contact_details(current_user, found, name=form.name.data, phone=form.phone.data,
+                                        email=form.email.data, notes=form.notes.data)
+        flash("Contact details saved.", "success")
+        return redirect(url_for("support.carer", carer_id=found.id))
+    return render_template("cascade/form_page.html", form=form, title=f"Contact details for {found.study_id}",
+                           submit="Save details", back=url_for("support.carer", carer_id=found.id))
+
+
+def _supporter_choices(site_id: int) -> list[tuple[str, str]]:
+    """Certified peer supporters of the carer's site, with their current caseload."""
+    cap = int(programme().get("caseload_cap", 3))
+    people = list(Person.select().join(Certification, on=(Certification.person == Person.id))
+                  .where((Person.site == site_id) & (Certification.status == "active")).distinct()
+                  .order_by(Person.family_name))
+    loads = dict(Match.select(Match.supporter, fn.COUNT(Match.id)).where(Match.ended_on.is_null())
+                 .group_by(Match.supporter).tuples())
+    return [("", "Choose a peer supporter")] + [
+        (str(p.id), f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)") for p in people]
+
+
+@bp.route("/carers/<int:carer_id>/match", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def match(carer_id: int):
+    found = _or_404(access.carer, current_user, carer_id)
+    if not access.can_manage_carers(current_user, found.site_id):
+        abort(403)
+    form = MatchForm()
+    form.supporter.choices = _supporter_choices(found.site_id)
+    if form.validate_on_submit():
+        supporter = Person.get_or_none(Person.id == int(form.supporter.data))
+        try:
+            services.match(current_user, found, supporter, form.matched_on.data)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash(f"{found.study_id} matched with {supporter.name}.", "success")
+            return redirect(url_for("support.carer", carer_id=found.id))
+    return render_template("cascade/form_page.html", form=form, title=f"Match {found.study_id} with a peer supporter",
+                           submit="Match", back=url_for("support.carer", carer_id=found.id))
+
+
+@bp.route("/matches/<int:match_id>/contacts/new", methods=["GET", "POST"])
+@allow(*CARER_VIEWERS)
+def new_contact(match_id: int):
+    found = _or_404(access.match, current_user, match_id)
+    if not access.can_record_contact(current_user, found):
+        abort(403)
+    form = ContactForm()
+    form.mode.choices = list(programme().get("contact_modes", {}).items())
+    form.topics.choices = list(programme().get("contact_topics", {}).items())
+    if form.validate_on_submit():
+        try:
+            services.record_contact(current_user, found, form.contact_date.data, form.mode.data,
+                                    form.duration_minutes.data, form.topics.data or [])
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Contact recorded.", "success")
+            return redirect(url_for("support.carer", carer_id=found.carer_id))
+    return render_template("cascade/form_page.html", form=form, title=f"Record a contact with {found.carer.study_id}",
+                           submit="Save contact", back=url_for("support.carer", carer_id=found.carer_id))
+
+
+@bp.route("/matches/<int:match_id>/end", methods=["GET", "POST"])
+@allow(*CARER_VIEWERS)
+def end(match_id: int):
+    found = _or_404(access.match, current_user, match_id)
+    if not (access.can_manage_carers(current_user, found.carer.site_id) or
+            (current_user.person_id and found.supporter_id == current_user.person_id)):
+        abort(403)
+    form = EndForm()
+    form.reason.choices = list(services.END_REASONS.items())
+    if form.validate_on_submit():
+        try:
+            services.end_support(current_user, found, form.ended_on.data, form.reason.data)
+        except Refused as exc:
+            _refused(form, exc)
+        else:
+            flash("Support ended.", "success")
+            return redirect(url_for("support.carer", carer_id=found.carer_id))
+    return render_template("cascade/form_page.html", form=form, title=f"End support for {found.carer.study_id}",
+                           submit="End support", back=url_for("support.carer", carer_id=found.carer_id))
+
+
+@bp.get("/my/caseload")
+@allow(roles.SUPPORTER, roles.TRAINER)
+def my_caseload():
+    if not current_user.person_id:
+        return render_template("support/caseload.html", matches=[], last={}, counts={}, cap=0, unlinked=True)
+    matches = list(Match.select(Match, Carer).join(Carer).where(Match.supporter == current_user.person_id)
+                   .order_by(Match.ended_on.is_null().desc(), Match.matched_on.desc()))
+    ids = [m.id for m in matches]
+    stats = {}
+    if ids:
+        stats = {mid: (count, last) for mid, count, last in
+                 Contact.select(Contact.match, fn.COUNT(Contact.id), fn.MAX(Contact.contact_date))
+                 .where(Contact.match.in_(ids)).group_by(Contact.match).tuples()}
+    return render_template("support/caseload.html", matches=matches, stats=stats,
+                           cap=int(programme().get("caseload_cap", 3)), unlinked=False)

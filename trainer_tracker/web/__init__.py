@@ -1,0 +1,1 @@
+"""Web plumbing shared by every blueprint: route access rules, security headers, errors."""
