@@ -23,7 +23,7 @@ class ConfigError(RuntimeError):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("CASCADE_INSTANCE_PATH") or
+    app = Flask(__name__, static_folder="web/static", instance_path=os.environ.get("CASCADE_INSTANCE_PATH") or
                 str(content_root() / "instance"))
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("CASCADE_SECRET_KEY"),

@@ -18,7 +18,7 @@ from .cascade.models import Site
 from .config import programme
 from .support import services as support
 
-DEMO_PASSWORD = "demo-password-not-for-real-use"
+DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105 - demo accounts only, listed in the README
 DEMO_RELEASE = "2027.1"
 
 FOUNDERS = [("Anke", "Berger"), ("Ruth", "Okafor")]

@@ -6,6 +6,7 @@ import os
 import secrets
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -165,7 +166,7 @@ def backup(out: Path) -> None:
         raise click.ClickException(f"no database at {source}")
     tmp = out.with_name(out.name + ".part")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(tmp) as dst:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(tmp)) as dst:
         src.backup(dst)
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
     if ok != "ok":
@@ -183,13 +184,16 @@ def restore(backup_file: Path, yes: bool) -> None:
     _demo_secret(True)
     app = _app()
     target = _sqlite_path(app.config["DATABASE_URL"])
-    with sqlite3.connect(backup_file) as check:
-        result = check.execute("PRAGMA integrity_check").fetchone()[0]
+    try:
+        with closing(sqlite3.connect(backup_file)) as check:
+            result = check.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"{backup_file} is not an SQLite database ({exc}); nothing was changed.") from None
     if result != "ok":
         raise click.ClickException(f"{backup_file} is not a healthy SQLite database: {result}")
     if not yes:
         click.confirm(f"Replace {target} with {backup_file}?", abort=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(backup_file) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(backup_file)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)  # page-by-page copy inside one transaction: all or nothing
     click.echo(f"restored {target} from {backup_file}")
