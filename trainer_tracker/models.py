@@ -14,6 +14,8 @@ from .cascade.models import (
     Person,
     Site,
 )
+from .fidelity.models import FidelityItemScore, FidelityRecord
+from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 from .support.models import Carer, CarerContactDetails, Contact, Match
 
 ALL_MODELS = [
@@ -34,4 +36,10 @@ ALL_MODELS = [
     CarerContactDetails,
     Match,
     Contact,
+    FidelityRecord,
+    FidelityItemScore,
+    AssessmentResponse,
+    AssessmentAnswer,
+    AdverseEvent,
+    CostItem,
 ]
