@@ -15,7 +15,9 @@ from .accounts import roles
 from .accounts.services import create_user
 from .cascade import services as cascade
 from .cascade.models import Site
-from .config import programme
+from .config import content_root, programme
+from .content.checklists import load_checklists, module_checklist
+from .fidelity import services as fidelity
 from .support import services as support
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105 - demo accounts only, listed in the README
@@ -45,6 +47,7 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
     """Load the demo into an empty, migrated database. Returns counts."""
     today = today or dt.date.today()
     rng = random.Random(seed)
+    checklists = load_checklists(content_root() / "assessments" / "checklists")
     sites = {}
     for entry in programme().get("sites", []):
         sites[entry["code"]] = cascade.create_site(actor, entry["code"], entry["name"], entry.get("setting", ""))
@@ -66,6 +69,7 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
         for p in members:
             cascade.enrol(actor, course1, p)
     _teach_and_certify(actor, course1, founders, [p for ps in stage_one.values() for p in ps], curriculum, rng)
+    _rate_deliveries(actor, course1, curriculum, checklists, rng, quality=0.85, observers=founders)
 
     stage_two = {}
     for index, (code, names) in enumerate(STAGE_TWO.items()):
@@ -79,8 +83,11 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
         for p in stage_two[code]:
             cascade.enrol(actor, course, p)
         _teach_and_certify(actor, course, trainers, stage_two[code], curriculum, rng)
+        # Stage two drifts a little, more at one site, so the dashboard has something to show.
+        _rate_deliveries(actor, course, curriculum, checklists, rng, quality=0.62 if code == "DV" else 0.74,
+                         observers=founders)
 
-    carers = _support(actor, sites, stage_one, stage_two, today, rng)
+    carers = _support(actor, sites, stage_one, stage_two, today, rng, checklists)
     for email, role, site_code, linked in ACCOUNTS:
         create_user(actor, email, role, DEMO_PASSWORD, site_code=site_code,
                     person_id=people[linked].id if linked else None)
@@ -111,7 +118,45 @@ def _teach_and_certify(actor, course, trainers, trainees, curriculum, rng) -> No
         cascade.certify(actor, course, trainee, assessor, course.ends_on, curriculum)
 
 
-def _support(actor, sites, stage_one, stage_two, today, rng) -> int:
+def _scores(checklist, rng, quality: float, like: dict | None = None) -> dict:
+    """Item scores: mostly 2 at high quality; a second rater mostly agrees with the first."""
+    scores = {}
+    for item in checklist.items:
+        if like is not None and rng.random() < 0.8:
+            scores[item.id] = like[item.id]
+            continue
+        if item.allows_not_applicable and rng.random() < 0.08:
+            scores[item.id] = None
+            continue
+        roll = rng.random()
+        scores[item.id] = 2 if roll < quality else (1 if roll < quality + (1 - quality) * 0.7 else 0)
+    return scores
+
+
+def _rate_deliveries(actor, course, curriculum, checklists, rng, quality: float, observers) -> None:
+    from .cascade.models import ModuleDelivery
+
+    session = checklists.get("training-session")
+    for delivery in ModuleDelivery.select().where(ModuleDelivery.course == course).order_by(ModuleDelivery.id):
+        module = curriculum.by_id.get(delivery.module_id)
+        if module is None or not module.fidelity or rng.random() < 0.25:
+            continue
+        checklist = module_checklist(module)
+        trainer = delivery.trainer
+        observer = next((o for o in observers if o.id != trainer.id), None)
+        on = min(delivery.delivered_on + dt.timedelta(days=1), dt.date.today())
+        first = _scores(checklist, rng, quality)
+        fidelity.record(actor, checklist, rater_role="observer", rated_on=on, scores=first, delivery=delivery,
+                        rater=observer)
+        if rng.random() < 0.4:  # double-rated: the trainer's own rating, for inter-rater agreement
+            fidelity.record(actor, checklist, rater_role="trainer-self", rated_on=on,
+                            scores=_scores(checklist, rng, quality, like=first), delivery=delivery, rater=trainer)
+        if rng.random() < 0.5:
+            fidelity.record(actor, session, rater_role="observer", rated_on=on, scores=_scores(session, rng, quality),
+                            delivery=delivery, rater=observer)
+
+
+def _support(actor, sites, stage_one, stage_two, today, rng, checklists=None) -> int:
     targets = programme().get("targets", {})
     cap = int(programme().get("caseload_cap", 3))
     modes = list(programme().get("contact_modes", {}))
@@ -132,8 +177,12 @@ def _support(actor, sites, stage_one, stage_two, today, rng) -> int:
                 contact_day += dt.timedelta(days=rng.randint(5, 14))
                 if contact_day > today:
                     break
-                support.record_contact(actor, match, contact_day, rng.choice(modes), rng.choice([20, 30, 45, 60, 90]),
-                                       rng.sample(topics, rng.randint(1, 3)))
+                contact = support.record_contact(actor, match, contact_day, rng.choice(modes),
+                                                 rng.choice([20, 30, 45, 60, 90]), rng.sample(topics, rng.randint(1, 3)))
+                if checklists is not None and rng.random() < 0.3:
+                    checklist = checklists.get("support-contact")
+                    fidelity.record(actor, checklist, rater_role="cps-self", rated_on=contact_day,
+                                    scores=_scores(checklist, rng, 0.75), contact=contact, rater=supporter)
             if (today - matched_on).days > 100:
                 support.end_support(actor, match, min(contact_day, today), "completed")
             total += 1

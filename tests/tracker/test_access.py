@@ -33,6 +33,9 @@ EXPECTED = {
     "support.new_contact": {A, PL, SL, T, S}, "support.end": {A, PL, SL, T, S},
     "support.my_caseload": {T, S},
     "admin.users": {A}, "admin.new_user": {A}, "admin.audit": {A},
+    "fidelity.dashboard": {A, PL, SL, R, L}, "fidelity.records_list": {A, PL, SL},
+    "fidelity.record_detail": {A, PL, SL}, "fidelity.rate_delivery": {A, PL, SL, T},
+    "fidelity.rate_contact": {A, PL, SL, T, S},
 }
 POST_ONLY = {
     "auth.logout": EVERYONE, "cascade.revoke": {A, PL, SL}, "cascade.lapse": {A, PL, SL},
@@ -59,7 +62,8 @@ def test_declared_rules_match_the_matrix(app):
 
 
 def _urls(app, world):
-    args = {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": 1,
+    args = {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": 1, "record_id": 1,
+            "contact_id": 1,
             "certification_id": world.cert2.id, "carer_id": world.carer.id, "match_id": world.match.id,
             "user_id": world.users[A].id}
     with app.test_request_context():

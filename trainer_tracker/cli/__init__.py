@@ -22,10 +22,11 @@ def _register() -> None:
     cascade.add_command(translations_cli.translations)
     cascade.add_command(assessments.assessments)
 
-    from . import export, tracker
+    from . import export, report, tracker
 
     cascade.add_command(tracker.tracker)
     cascade.add_command(export.export)
+    cascade.add_command(report.report)
 
 
 _register()

@@ -121,30 +121,39 @@ def module_changelog(module: Module) -> str:
 
 
 def fidelity_checklist(module: Module, heading: bool = True) -> str:
-    """The blank, printable delivery checklist: the module's core components, versioned with it."""
+    """The blank, printable delivery checklist of a module: the same Checklist object the tracker
+    scores (trainer_tracker.content.checklists.module_checklist), versioned with the module."""
+    from ..content.checklists import module_checklist
+
+    return checklist_table(module_checklist(module), heading="Fidelity checklist" if heading else None,
+                           fields="Trainer: ____________ Observer: ____________ Date: ________ "
+                                  "Course: ____________ Rater: observer / trainer (self)")
+
+
+def checklist_table(checklist, heading: str | None = None, fields: str = "") -> str:
+    """Any fidelity checklist as a printable table with what 0, 1 and 2 look like."""
     rows = []
-    for n, component in enumerate(module.fidelity, start=1):
-        essential = "Yes" if component.essential else "No"
+    for n, item in enumerate(checklist.items, start=1):
+        essential = "Yes" if item.essential else "No"
+        anchors = "<br>".join(f"<strong>{score}</strong>: {escape(text)}" for score, text in enumerate(item.anchors))
+        labels = ["0", "1", "2"] + (["N/A"] if item.allows_not_applicable else [])
         rows.append(
-            f"<tr><td>{n}</td><th scope=\"row\">{escape(component.description)}"
-            f"<br><small>{escape(component.id)}</small></th><td>{essential}</td>"
-            + "".join(f'<td class="cascade-box" aria-label="{lab}">&#9744; {lab}</td>'
-                      for lab in ("0", "1", "2", "N/A"))
-            + "<td></td></tr>"
+            f"<tr><td>{n}</td><th scope=\"row\">{escape(item.text)}<br><small>{anchors}</small></th>"
+            f"<td>{essential}</td><td class=\"cascade-box\">"
+            + " ".join(f"&#9744;&nbsp;{lab}" for lab in labels) + "</td><td></td></tr>"
         )
-    caption = (f"Fidelity checklist: {escape(module.title)}, version "
-               f"{escape(str(module.version))}. Score 0 = not done, 1 = partly, 2 = fully, or N/A.")
+    caption = (f"{escape(checklist.title)}, checklist version {escape(str(checklist.version))}. "
+               "Score 0 = not done, 1 = partly, 2 = fully; N/A only where the item allows it.")
     table = (
         '<div class="cascade-checklist">'
-        '<p class="cascade-checklist__fields">Trainer: ____________ Observer: ____________ '
-        "Date: ________ Course: ____________ Rater role: observer / self</p>"
-        f"<table><caption>{caption}</caption><thead><tr><th scope=\"col\">#</th>"
-        '<th scope="col">Core component</th><th scope="col">Essential</th>'
-        '<th scope="col" colspan="4">Score</th><th scope="col">Notes</th></tr></thead>'
+        + (f'<p class="cascade-checklist__fields">{escape(fields)}</p>' if fields else "")
+        + f"<table><caption>{caption}</caption><thead><tr><th scope=\"col\">#</th>"
+        '<th scope="col">Item</th><th scope="col">Essential</th>'
+        '<th scope="col">Score</th><th scope="col">Notes</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         "<p>Fidelity % = sum of scores / (2 x number of items scored, leaving out N/A).</p></div>"
     )
-    return (("## Fidelity checklist\n\n" if heading else "") + table + "\n")
+    return (f"## {heading}\n\n" if heading else "") + table + "\n"
 
 
 def curriculum_overview(curriculum: Curriculum, edition: str, from_src: str) -> str:
@@ -183,7 +192,12 @@ def all_trainer_notes(curriculum: Curriculum, from_src: str) -> str:
 
 
 def all_fidelity_checklists(curriculum: Curriculum, from_src: str) -> str:
+    from ..content.checklists import load_checklists
+
     out = []
+    files = load_checklists(curriculum.root.parent / "assessments" / "checklists")
+    for checklist in files.checklists:
+        out.append(f"## {checklist.title}\n\n{checklist.description or ''}\n\n" + checklist_table(checklist))
     for module in curriculum.modules_for("trainer"):
         if module.fidelity:
             out.append(f"## {module.title}\n\n[Open the module]({link(from_src, module.rel)})\n\n"

@@ -12,6 +12,7 @@ from ..accounts import roles
 # (label, endpoint, roles that see it)
 NAVIGATION = [
     ("Dashboard", "dashboard.index", roles.AGGREGATE_VIEWERS),
+    ("Fidelity", "fidelity.dashboard", roles.AGGREGATE_VIEWERS),
     ("Cascade", "cascade.tree", roles.CASCADE_VIEWERS),
     ("Courses", "cascade.courses", roles.CASCADE_VIEWERS),
     ("People", "cascade.people", roles.CASCADE_VIEWERS),

@@ -1,0 +1,56 @@
+"""`cascade report fidelity --format json|md` (and the programme report when research lands)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+
+import click
+
+
+def _app():
+    from ..app import create_app
+
+    os.environ.setdefault("CASCADE_SECRET_KEY", secrets.token_hex(32))  # read-only command
+    return create_app()
+
+
+@click.group()
+def report() -> None:
+    """Figures for the technical guide and papers."""
+
+
+@report.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@click.option("--site", "site_code", default=None, help="One site only (its code).")
+def fidelity(fmt: str, site_code: str | None) -> None:
+    """Fidelity % per checklist version: by generation, site, module, component; drift; agreement."""
+    from ..cascade.models import Site
+    from ..content import load_curriculum
+    from ..content.checklists import all_checklists, load_checklists
+    from ..db import database
+    from ..fidelity import data
+    from ..fidelity import report as fidelity_report
+
+    app = _app()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            site_id = None
+            if site_code:
+                site = Site.get_or_none(Site.code == site_code.upper())
+                if site is None:
+                    raise click.BadParameter(f"no site with code {site_code!r}", param_hint="--site")
+                site_id = site.id
+            built = fidelity_report.build(data.records(site_id=site_id), include_people=False)
+        finally:
+            database.close()
+    if fmt == "json":
+        click.echo(json.dumps(built, indent=2))
+        return
+    from pathlib import Path
+
+    root = Path(app.config["CONTENT_ROOT"])
+    checklists = all_checklists(load_checklists(root / "assessments" / "checklists"), load_curriculum(root / "curriculum"))
+    click.echo(fidelity_report.to_markdown(built, {c.id: c.title for c in checklists}))
