@@ -83,10 +83,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cascade.views import bp as cascade_bp
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
+    from .research.views import bp as research_bp
     from .support.views import bp as support_bp
     from .web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, fidelity_bp, admin_bp):
+    for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, fidelity_bp, research_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     if app.config.get("SITE_DIR"):

@@ -88,6 +88,8 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
                          observers=founders)
 
     carers = _support(actor, sites, stage_one, stage_two, today, rng, checklists)
+    _research(actor, sites, [p for ps in stage_one.values() for p in ps] + [p for ps in stage_two.values() for p in ps],
+              today, rng)
     for email, role, site_code, linked in ACCOUNTS:
         create_user(actor, email, role, DEMO_PASSWORD, site_code=site_code,
                     person_id=people[linked].id if linked else None)
@@ -194,3 +196,78 @@ def _support(actor, sites, stage_one, stage_two, today, rng, checklists=None) ->
     waiting_site = next(iter(sites.values()))
     support.register_carer(actor, waiting_site, today - dt.timedelta(days=3))
     return total + 1
+
+
+def _answers(instrument, rng, quality: float = 0.6) -> dict:
+    """Plausible answers for a free-to-use instrument (licensed ones are skipped by the caller)."""
+    answers = {}
+    for item in instrument.items:
+        scale = item.scale
+        if not item.required and rng.random() < 0.3:
+            continue
+        if scale.type == "choice":
+            values = list(scale.values)
+            answers[item.id] = values[min(len(values) - 1, int(rng.random() ** quality * len(values)))]
+        elif scale.type == "multi-choice":
+            answers[item.id] = rng.sample(list(scale.values), rng.randint(1, min(3, len(scale.values))))
+        elif scale.type == "number":
+            high = scale.max if scale.max is not None else 10
+            low = scale.min if scale.min is not None else 0
+            answers[item.id] = rng.randint(int(low), int(min(high, low + 6)))
+        elif scale.type == "date":
+            answers[item.id] = dt.date.today().isoformat()
+    return answers
+
+
+def _research(actor, sites, supporters, today, rng) -> None:
+    from .content.instruments import load_instruments
+    from .research import services as research
+    from .support.models import Match
+
+    registry = load_instruments(content_root() / "assessments")
+    carer_forms = [i for i in registry if "carer" in i.respondents and i.licensed_text_state.installed]
+    for match in Match.select().order_by(Match.id):
+        for instrument in carer_forms:
+            if rng.random() < 0.15:
+                continue  # some baselines are missed, so the due list shows overdue work
+            research.save_response(actor, instrument, time_point="baseline",
+                                   completed_on=min(match.matched_on + dt.timedelta(days=rng.randint(0, 10)), today),
+                                   answers=_answers(instrument, rng), carer=match.carer)
+            if match.ended_on is not None and rng.random() < 0.7:
+                research.save_response(actor, instrument, time_point="end_of_support", completed_on=match.ended_on,
+                                       answers=_answers(instrument, rng, 0.8), carer=match.carer)
+    wellbeing = registry.instruments.get("cps-wellbeing-check")
+    if wellbeing is not None and wellbeing.licensed_text_state.installed:
+        for person in supporters[::2]:
+            cert = cascade.current_certification(person.id)
+            if cert is not None:
+                research.save_response(actor, wellbeing, time_point="after_training",
+                                       completed_on=min(cert.certified_on + dt.timedelta(days=7), today),
+                                       answers=_answers(wellbeing, rng), person=person)
+    # Two adverse events: one reported on time; one serious, related and unexpected whose ethics
+    # committee report is overdue, so the dashboard shows its alert.
+    site = sites["EL"]
+    first = Match.select().where(Match.ended_on.is_null()).order_by(Match.id).first()
+    aware = dt.datetime.combine(today - dt.timedelta(days=40), dt.time(10, 30))
+    event = research.record_adverse_event(actor, site=first.carer.site, affected="patient", onset_on=aware.date(),
+                                          aware_at=aware, seriousness=["hospitalisation"], relatedness="not_related",
+                                          expectedness="expected", carer=first.carer,
+                                          description="Readmitted to hospital; not related to peer support.")
+    research.mark_reported(actor, event, "sponsor", aware + dt.timedelta(hours=6))
+    research.close_adverse_event(actor, event)
+    aware = dt.datetime.combine(today - dt.timedelta(days=20), dt.time(16, 0))
+    event = research.record_adverse_event(actor, site=site, affected="carer", onset_on=aware.date(), aware_at=aware,
+                                          seriousness=["medically_significant"], relatedness="possibly",
+                                          expectedness="unexpected", carer=first.carer,
+                                          description="Carer very distressed after a support call; GP involved.",
+                                          safeguarding_escalated=True, safeguarding_referral_on=aware.date())
+    research.mark_reported(actor, event, "sponsor", aware + dt.timedelta(hours=20))
+    for s in sites.values():
+        for month in range(1, 7):
+            research.add_cost_item(actor, site=s, category="supervision", occurred_on=today - dt.timedelta(days=30 * month),
+                                   quantity=rng.choice([4, 6, 8]), unit_cost_key="supervisor_hour",
+                                   description="Group supervision")
+        research.add_cost_item(actor, site=s, category="travel", occurred_on=today - dt.timedelta(days=60),
+                               quantity=rng.randint(80, 400), unit_cost_key="car_mile", description="Travel to carers")
+        research.add_cost_item(actor, site=s, category="venue", occurred_on=today - dt.timedelta(days=200),
+                               quantity=1, amount=rng.choice([300, 450, 600]), description="Training venue")

@@ -36,9 +36,14 @@ EXPECTED = {
     "fidelity.dashboard": {A, PL, SL, R, L}, "fidelity.records_list": {A, PL, SL},
     "fidelity.record_detail": {A, PL, SL}, "fidelity.rate_delivery": {A, PL, SL, T},
     "fidelity.rate_contact": {A, PL, SL, T, S},
+    "research.due": {A, PL, SL, T, S}, "research.new_response": {A, PL, SL, T, S},
+    "research.response": {A, PL, SL, T, S}, "research.adverse_events": {A, PL, SL},
+    "research.new_adverse_event": {A, PL, SL}, "research.adverse_event": {A, PL, SL},
+    "research.costs": {A, PL, SL, R},
 }
 POST_ONLY = {
     "auth.logout": EVERYONE, "cascade.revoke": {A, PL, SL}, "cascade.lapse": {A, PL, SL},
+    "research.adverse_event_reported": {A, PL, SL}, "research.adverse_event_close": {A, PL, SL},
     "admin.toggle_active": {A},
 }
 
@@ -63,7 +68,7 @@ def test_declared_rules_match_the_matrix(app):
 
 def _urls(app, world):
     args = {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": 1, "record_id": 1,
-            "contact_id": 1,
+            "contact_id": 1, "response_id": 1, "event_id": 1,
             "certification_id": world.cert2.id, "carer_id": world.carer.id, "match_id": world.match.id,
             "user_id": world.users[A].id}
     with app.test_request_context():

@@ -54,3 +54,35 @@ def fidelity(fmt: str, site_code: str | None) -> None:
     root = Path(app.config["CONTENT_ROOT"])
     checklists = all_checklists(load_checklists(root / "assessments" / "checklists"), load_curriculum(root / "curriculum"))
     click.echo(fidelity_report.to_markdown(built, {c.id: c.title for c in checklists}))
+
+
+@report.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of printing.")
+def programme(fmt: str, out: str | None) -> None:
+    """Reach against targets, engagement, fidelity, costs, adverse events and assessment completion."""
+    from pathlib import Path
+
+    from ..content import load_curriculum
+    from ..content.instruments import load_instruments
+    from ..db import database
+    from ..research import programme_report
+
+    app = _app()
+    root = Path(app.config["CONTENT_ROOT"])
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            built = programme_report.build(load_curriculum(root / "curriculum"), load_instruments(root / "assessments"))
+        finally:
+            database.close()
+    if fmt == "md":
+        text = programme_report.to_markdown(built)
+    else:
+        text = programme_report.to_html(built, Path(__file__).resolve().parents[1] / "web" / "static" / "chartjs"
+                                        / "chart.umd.min.js")
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"written {out}")
+    else:
+        click.echo(text)

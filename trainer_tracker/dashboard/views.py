@@ -17,4 +17,10 @@ bp = Blueprint("dashboard", __name__)
 def index():
     site_id = current_user.site_id if current_user.role == roles.SITE_LEAD else None
     figures = cascade_figures(site_id)
-    return render_template("dashboard/index.html", figures=figures, generations=generation_counts(site_id))
+    alerts = []
+    if current_user.role in roles.STAFF:
+        from ..research.views import overdue_reports
+
+        alerts = overdue_reports(site_id)
+    return render_template("dashboard/index.html", figures=figures, generations=generation_counts(site_id),
+                           alerts=alerts)

@@ -43,6 +43,10 @@ class Export:
     rows: Callable[[], Iterable[dict]]
     scope_note: str = ""
     extra: dict = field(default_factory=dict)
+    # Optional hooks: transform(record, deidentifier) -> record or None (drop the row) runs before
+    # the per-variable rules in the de-identified tier; codebook_rows() adds value-level entries.
+    transform: Callable | None = None
+    codebook_rows: Callable[[], Iterable[list]] | None = None
 
 
 class Deidentifier:
@@ -104,6 +108,10 @@ def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, 
         writer = csv.writer(handle)
         writer.writerow([v.name for v in variables])
         for record in export.rows():
+            if deid is not None and export.transform is not None:
+                record = export.transform(record, deid)
+                if record is None:
+                    continue
             line = []
             for v in variables:
                 value = record.get(v.name)
@@ -128,6 +136,9 @@ def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, 
             if deid is not None and v.shift_by:
                 note = "date shifted by a fixed number of days per record; intervals within a record are kept"
             writer.writerow([v.name, v.label, kind, v.allowed, v.missing, note])
+        if export.codebook_rows is not None:
+            for row in export.codebook_rows():
+                writer.writerow(row)
     tmp.replace(out)
     codebook_tmp.replace(codebook)
     with write_transaction():

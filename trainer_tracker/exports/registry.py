@@ -1,5 +1,6 @@
 """Exports beyond the cascade's own, by name (used by `cascade export NAME`)."""
 
 from .fidelity import fidelity
+from .research import adverse_events, assessments
 
-EXTRA_EXPORTS = {"fidelity": fidelity}
+EXTRA_EXPORTS = {"fidelity": fidelity, "assessments": assessments, "adverse-events": adverse_events}

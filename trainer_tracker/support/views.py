@@ -83,7 +83,13 @@ def carer(carer_id: int):
     if access.can_see_contact_details(current_user, found):
         details = CarerContactDetails.get_or_none(CarerContactDetails.carer == found)
     active = next((m for m in matches if m.ended_on is None), None)
-    return render_template("support/carer.html", carer=found, matches=matches, contacts=contacts, details=details,
+    from ..research.models import AssessmentResponse
+    from ..research.views import registry
+
+    responses = list(AssessmentResponse.select().where(AssessmentResponse.carer == found)
+                     .order_by(AssessmentResponse.completed_on))
+    instruments = [i for i in registry() if "carer" in i.respondents]
+    return render_template("support/carer.html", responses=responses, instruments=instruments, carer=found, matches=matches, contacts=contacts, details=details,
                            can_see_details=access.can_see_contact_details(current_user, found), active=active,
                            can_manage=access.can_manage_carers(current_user, found.site_id),
                            can_record=bool(active and access.can_record_contact(current_user, active)),

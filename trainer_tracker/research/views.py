@@ -1,0 +1,343 @@
+"""Research pages: due lists, assessment entry, adverse events with reporting clocks, costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import access
+from ..accounts import roles
+from ..cascade.models import Person, Site
+from ..errors import NotVisible, Refused
+from ..support.models import Carer
+from ..web.curriculum import get_curriculum
+from ..web.guard import allow
+from . import adverse, economics, services, tracking
+from .costs import load_unit_costs
+from .forms import AdverseEventForm, CostForm, ReportedForm, answers_from, fill, instrument_form
+from .models import AdverseEvent, AssessmentAnswer, AssessmentResponse
+
+bp = Blueprint("research", __name__, url_prefix="/research")
+ENTRY_ROLES = (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)
+
+
+@lru_cache(maxsize=4)
+def _registry_for(root: str, licensed: str | None):
+    from ..content.instruments import load_instruments
+
+    return load_instruments(Path(root) / "assessments")
+
+
+def registry():
+    import os
+
+    return _registry_for(current_app.config["CONTENT_ROOT"], os.environ.get("CASCADE_LICENSED_TEXT"))
+
+
+def _scope_site():
+    return current_user.site_id if current_user.role == roles.SITE_LEAD else None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def overdue_reports(site_id: int | None = None) -> list[tuple[AdverseEvent, object]]:
+    """Open adverse events with a report past its deadline (for the dashboard alerts)."""
+    query = AdverseEvent.select().where(AdverseEvent.status == "open")
+    if site_id is not None:
+        query = query.where(AdverseEvent.site == site_id)
+    now, found = _now(), []
+    for row in query:
+        for report in services.reports_for(row, now):
+            if report.overdue:
+                found.append((row, report))
+    return found
+
+
+@bp.get("/due")
+@allow(*ENTRY_ROLES)
+def due():
+    """Assessments due, due soon and overdue, per site and per peer supporter."""
+    today = dt.date.today()
+    cps_id = None
+    site_id = _scope_site()
+    if current_user.role in (roles.SUPPORTER, roles.TRAINER):
+        if not current_user.person_id:
+            abort(403)
+        cps_id = current_user.person_id
+    else:
+        code = request.args.get("site", "").upper()
+        if code and site_id is None:
+            site = Site.get_or_none(Site.code == code)
+            site_id = site.id if site else None
+    rows = tracking.due_list(registry(), today, site_id=site_id, cps_id=cps_id)
+    status = request.args.get("status")
+    if status:
+        rows = [r for r in rows if r.status == status]
+    names = {p.id: p.name for p in Person.select().where(Person.id.in_({r.cps_id for r in rows if r.cps_id}))} if rows else {}
+    summary: dict = {}
+    for r in rows:
+        summary.setdefault(r.site, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
+    per_cps: dict = {}
+    for r in rows:
+        if r.cps_id:
+            per_cps.setdefault(r.cps_id, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
+    return render_template("research/due.html", rows=rows[:300], total=len(rows), summary=summary, per_cps=per_cps,
+                           names=names, status=status, sites=list(Site.select().order_by(Site.name)),
+                           is_staff=current_user.role in roles.STAFF)
+
+
+def _target():
+    """The carer or person the assessment is about, checked against what this user may see."""
+    try:
+        if request.args.get("carer"):
+            return access.carer(current_user, int(request.args["carer"])), None
+        if request.args.get("person"):
+            person = access.person(current_user, int(request.args["person"]))
+            if current_user.role in (roles.SUPPORTER, roles.TRAINER) and person.id != current_user.person_id:
+                abort(403)
+            return None, person
+    except (NotVisible, ValueError):
+        abort(404)
+    abort(404)
+
+
+@bp.route("/responses/new", methods=["GET", "POST"])
+@allow(*ENTRY_ROLES)
+def new_response():
+    try:
+        instrument = registry().get(request.args.get("instrument", ""))
+    except KeyError:
+        abort(404)
+    carer, person = _target()
+    state = instrument.licensed_text_state
+    points = [(tp.id, tp.label) for tp in instrument.time_points
+              if tp.respondent == ("carer" if carer is not None else "cps")] or [("event", "Not scheduled")]
+    Form, fields = instrument_form(instrument, [("", "Choose a time point")] + points)
+    form = Form()
+    if request.method == "GET" and request.args.get("time_point"):
+        form.time_point.data = request.args["time_point"]
+    if state.installed and form.validate_on_submit():
+        try:
+            services.save_response(current_user, instrument, time_point=form.time_point.data,
+                                   completed_on=form.completed_on.data, answers=answers_from(form, fields),
+                                   carer=carer, person=person)
+        except Refused as exc:
+            _attach(form, fields, exc)
+        else:
+            flash(f"{instrument.title} saved and scored.", "success")
+            return redirect(url_for("support.carer", carer_id=carer.id) if carer is not None
+                            else url_for("research.due"))
+    subject = carer.study_id if carer is not None else person.name
+    return render_template("research/response_form.html", form=form, fields=fields, instrument=instrument,
+                           state=state, subject=subject, response=None)
+
+
+def _attach(form, fields, exc: Refused) -> None:
+    by_item = {item.id: name for name, item in fields}
+    if exc.field in by_item:
+        # One message per item: the scorer names each item; split them back out.
+        for part in exc.message.split("; "):
+            for item_id, name in by_item.items():
+                if item_id in part or part.startswith(item_id):
+                    field = getattr(form, name)
+                    field.errors = list(field.errors) + [part]
+                    break
+            else:
+                form.form_errors.append(part)
+    elif exc.field and hasattr(form, exc.field):
+        getattr(form, exc.field).errors = list(getattr(form, exc.field).errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def _response_visible(row: AssessmentResponse) -> None:
+    try:
+        if row.carer_id:
+            access.carer(current_user, row.carer_id)
+        else:
+            person = access.person(current_user, row.person_id)
+            if current_user.role in (roles.SUPPORTER, roles.TRAINER) and person.id != current_user.person_id:
+                raise NotVisible(row.id)
+    except NotVisible:
+        abort(404)
+
+
+@bp.route("/responses/<int:response_id>", methods=["GET", "POST"])
+@allow(*ENTRY_ROLES)
+def response(response_id: int):
+    row = AssessmentResponse.get_or_none(AssessmentResponse.id == response_id)
+    if row is None:
+        abort(404)
+    _response_visible(row)
+    try:
+        instrument = registry().get(row.instrument_id)
+    except KeyError:
+        abort(404)
+    state = instrument.licensed_text_state
+    Form, fields = instrument_form(instrument, [(row.time_point, row.time_point)])
+    form = Form()
+    stored = {a.item_id: services.deserialise(instrument.item(a.item_id), a.value)
+              for a in AssessmentAnswer.select().where(AssessmentAnswer.response == row) if a.value is not None}
+    if request.method == "GET":
+        fill(form, fields, stored)
+        form.time_point.data = row.time_point
+        form.completed_on.data = row.completed_on
+    elif state.installed and form.validate_on_submit():
+        try:
+            services.edit_response(current_user, row, instrument, answers_from(form, fields))
+        except Refused as exc:
+            _attach(form, fields, exc)
+        else:
+            flash("Answers changed and re-scored. The change is in the audit log.", "success")
+            return redirect(url_for("research.response", response_id=row.id))
+    scores = json.loads(row.scores or "{}")
+    subject = row.carer.study_id if row.carer_id else row.person.name
+    return render_template("research/response_form.html", form=form, fields=fields, instrument=instrument,
+                           state=state, subject=subject, response=row, scores=scores)
+
+
+# Adverse events --------------------------------------------------------------------------
+
+def _events_query():
+    query = AdverseEvent.select().order_by(AdverseEvent.aware_at.desc())
+    site_id = _scope_site()
+    return query.where(AdverseEvent.site == site_id) if site_id is not None else query
+
+
+@bp.get("/adverse-events")
+@allow(*roles.STAFF)
+def adverse_events():
+    now = _now()
+    rows = [(row, services.classify(row), services.reports_for(row, now)) for row in _events_query()]
+    return render_template("research/adverse_events.html", rows=rows, criteria=adverse.SERIOUSNESS_CRITERIA)
+
+
+@bp.route("/adverse-events/new", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def new_adverse_event():
+    form = AdverseEventForm()
+    carers = access.carers(current_user).order_by(Carer.study_id)
+    form.carer.choices = [("", "None")] + [(str(c.id), c.study_id) for c in carers]
+    people = access.people(current_user).where(Person.founding_trainer == False).order_by(Person.family_name)  # noqa: E712
+    form.person.choices = [("", "None")] + [(str(p.id), p.name) for p in people]
+    if form.validate_on_submit():
+        carer = access.carer(current_user, int(form.carer.data)) if form.carer.data else None
+        person = access.person(current_user, int(form.person.data)) if form.person.data else None
+        try:
+            aware = dt.datetime.combine(form.aware_on.data, dt.time.fromisoformat(form.aware_time.data.strip()))
+        except ValueError:
+            form.aware_time.errors = list(form.aware_time.errors) + ["Enter the time like 14:30."]
+        else:
+            site_id = (carer.site_id if carer else person.site_id if person else
+                       current_user.site_id or Site.select().order_by(Site.id).first().id)
+            try:
+                row = services.record_adverse_event(
+                    current_user, site=Site.get_by_id(site_id), affected=form.affected.data, onset_on=form.onset_on.data,
+                    aware_at=aware, seriousness=form.seriousness.data or [], relatedness=form.relatedness.data,
+                    expectedness=form.expectedness.data, description=form.description.data or "", carer=carer,
+                    person=person, safeguarding_escalated=form.safeguarding_escalated.data,
+                    safeguarding_referral_on=form.safeguarding_referral_on.data)
+            except Refused as exc:
+                target = getattr(form, exc.field, None) if exc.field else None
+                if target is not None:
+                    target.errors = list(target.errors) + [exc.message]
+                else:
+                    form.form_errors.append(exc.message)
+            else:
+                flash("Adverse event recorded. Check the reporting deadlines below.", "success")
+                return redirect(url_for("research.adverse_event", event_id=row.id))
+    return render_template("cascade/form_page.html", form=form, title="Record an adverse event", submit="Save event",
+                           back=url_for("research.adverse_events"))
+
+
+def _event(event_id: int) -> AdverseEvent:
+    row = _events_query().where(AdverseEvent.id == event_id).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/adverse-events/<int:event_id>")
+@allow(*roles.STAFF)
+def adverse_event(event_id: int):
+    row = _event(event_id)
+    return render_template("research/adverse_event.html", row=row, classification=services.classify(row),
+                           reports=services.reports_for(row, _now()), form=ReportedForm(),
+                           criteria=adverse.SERIOUSNESS_CRITERIA)
+
+
+@bp.post("/adverse-events/<int:event_id>/reported")
+@allow(*roles.STAFF)
+def adverse_event_reported(event_id: int):
+    row = _event(event_id)
+    form = ReportedForm()
+    if form.validate_on_submit():
+        try:
+            at = dt.datetime.combine(form.reported_on.data, dt.time.fromisoformat(form.reported_time.data.strip()))
+            services.mark_reported(current_user, row, form.recipient.data, at)
+        except ValueError:
+            flash("Enter the time like 14:30.", "info")
+        except Refused as exc:
+            flash(exc.message, "info")
+        else:
+            flash("Report recorded.", "success")
+    else:
+        flash("Choose who the report went to, and when.", "info")
+    return redirect(url_for("research.adverse_event", event_id=row.id))
+
+
+@bp.post("/adverse-events/<int:event_id>/close")
+@allow(*roles.STAFF)
+def adverse_event_close(event_id: int):
+    row = _event(event_id)
+    try:
+        services.close_adverse_event(current_user, row)
+    except Refused as exc:
+        flash(exc.message, "info")
+    else:
+        flash("Adverse event closed.", "success")
+    return redirect(url_for("research.adverse_event", event_id=row.id))
+
+
+# Costs ------------------------------------------------------------------------------------
+
+@bp.route("/costs", methods=["GET", "POST"])
+@allow(*roles.STAFF, roles.RESEARCHER)
+def costs():
+    table = load_unit_costs()
+    form = CostForm()
+    sites = Site.select().order_by(Site.name)
+    if current_user.role == roles.SITE_LEAD:
+        sites = sites.where(Site.id == current_user.site_id)
+    form.site.choices = [(str(s.id), s.name) for s in sites]
+    form.category.choices = list(services.COST_CATEGORIES.items())
+    form.unit_cost_key.choices = [("", "None: I will give an amount")] + [
+        (key, f"{c.label} ({c.unit})") for key, c in table.costs.items()]
+    if request.method == "POST":
+        if current_user.role not in roles.STAFF:
+            abort(403)
+        if form.validate_on_submit():
+            site = Site.get_or_none(Site.id == int(form.site.data))
+            if site is None or not access.can_manage_people(current_user, site.id):
+                abort(403)
+            try:
+                services.add_cost_item(current_user, site=site, category=form.category.data,
+                                       occurred_on=form.occurred_on.data, quantity=form.quantity.data,
+                                       unit_cost_key=form.unit_cost_key.data or "", amount=form.amount.data,
+                                       description=form.description.data or "", table=table)
+            except Refused as exc:
+                target = getattr(form, exc.field, None) if exc.field else None
+                (target.errors.append if target is not None else form.form_errors.append)(exc.message)
+            else:
+                flash("Cost recorded.", "success")
+                return redirect(url_for("research.costs"))
+    figures = economics.compute(get_curriculum(), site_id=_scope_site(), table=table)
+    return render_template("research/costs.html", figures=figures, table=table, form=form,
+                           can_add=current_user.role in roles.STAFF)
