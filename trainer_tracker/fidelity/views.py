@@ -134,6 +134,8 @@ def dashboard():
     checklists = _checklists()
     sections = full["checklists"]
     chosen_id, chosen_version = request.args.get("checklist"), request.args.get("version")
+    if chosen_id and "@" in chosen_id:
+        chosen_id, chosen_version = chosen_id.split("@", 1)
     section = None
     if sections:
         section = next((s for s in sections if s["checklist_id"] == chosen_id and
