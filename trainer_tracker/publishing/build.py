@@ -126,8 +126,6 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
     The article is taken from the built page (so macros, blocks and checklists are exactly as
     on the site) and laid out for A4 with the title, version and date on the first page.
     """
-    from weasyprint import CSS, HTML
-
     from .state import load_for_build
 
     root = (root or content_root()).resolve()
@@ -137,10 +135,8 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
     tmp_dir = build_dir(root, out) / "pdf.part"
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    stylesheet = CSS(filename=str(root / "site" / "overrides" / "assets" / "stylesheets" / "pdf.css"))
-    written = []
+    stylesheet = str(root / "site" / "overrides" / "assets" / "stylesheets" / "pdf.css")
+    jobs = []
     for module in curriculum.modules_for("trainer"):
         page = site / Path(module.rel).parent / "index.html"
         if not page.exists():
@@ -150,12 +146,30 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
             raise BuildFailed(f"{page} has no article to print")
         article = re.sub(r"<h1[^>]*>.*?</h1>", "", match.group(1), count=1, flags=re.S)
         target = tmp_dir / f"{module.id}-v{module.version}.pdf"
-        HTML(string=_print_html(article, module, curriculum.title), base_url=str(page.parent)).write_pdf(
-            target, stylesheets=[stylesheet])
-        written.append(target.name)
+        jobs.append((_print_html(article, module, curriculum.title), str(page.parent), str(target), stylesheet))
+    # WeasyPrint is single-threaded: lay pages out in parallel processes, one module each.
+    workers = max(1, min(4, os.cpu_count() or 1, len(jobs)))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(_render_pdf, jobs))
+    else:
+        for job in jobs:
+            _render_pdf(job)
+    written = [Path(job[2]).name for job in jobs]
     shutil.rmtree(pdf_dir, ignore_errors=True)
     tmp_dir.replace(pdf_dir)
     return [pdf_dir / name for name in written]
+
+
+def _render_pdf(job: tuple[str, str, str, str]) -> None:
+    from weasyprint import CSS, HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    html, base_url, target, stylesheet = job
+    HTML(string=html, base_url=base_url).write_pdf(target, stylesheets=[CSS(filename=stylesheet)])
 
 
 def build_all(editions: list[str], root: Path | None = None, *, package: bool = True,
