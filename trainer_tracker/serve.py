@@ -1,8 +1,9 @@
-"""Production serving with gunicorn (sync workers; see docs/deployment.md)."""
+"""Production serving with gunicorn (threaded workers; see docs/deployment.md)."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 
 from gunicorn.app.base import BaseApplication
 
@@ -19,7 +20,23 @@ class _Gunicorn(BaseApplication):
     def load(self):
         from .app import create_app
 
-        return create_app()
+        app = create_app()
+        hops = proxy_hops()
+        if hops:
+            # Behind a TLS proxy every request comes from the proxy's address: take the client's
+            # address (used to throttle sign-in attempts) and scheme from the proxy's headers.
+            from werkzeug.middleware.proxy_fix import ProxyFix
+
+            app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        return app
+
+
+def proxy_hops() -> int:
+    """CASCADE_PROXY_HOPS: how many trusted proxies set X-Forwarded-For in front of the tracker (0: none)."""
+    value = os.environ.get("CASCADE_PROXY_HOPS", "0").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"CASCADE_PROXY_HOPS must be a whole number, not {value!r}")
+    return int(value)
 
 
 def default_workers() -> int:
@@ -27,6 +44,7 @@ def default_workers() -> int:
 
 
 def run_gunicorn(host: str, port: int, workers: int | None = None) -> None:
+    proxy_hops()  # a bad value stops here, not in every worker
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),

@@ -189,3 +189,26 @@ def test_research_pages_for_roles(app, world, registry):
     login(supporter, "supporter@example.org")
     assert supporter.get(f"/research/responses/new?instrument=carerqol-7d&carer={world.carer.id}").status_code == 200
     assert supporter.get("/research/adverse-events").status_code == 403
+
+
+def test_saved_response_can_be_corrected_through_its_page(app, world, registry):
+    """The edit page shows the answers only (time point and date are fixed once saved) and saves."""
+    instrument, answers = carerqol_answers(registry, 0)
+    row = services.save_response(None, instrument, time_point="baseline", completed_on=world.today, answers=answers,
+                                 carer=world.carer)
+    lead = app.test_client()
+    login(lead, "el-lead@example.org")
+    page = lead.get(f"/research/responses/{row.id}").get_data(as_text=True)
+    assert 'name="time_point"' not in page and 'name="completed_on"' not in page
+    form = {}
+    for n, item in enumerate(instrument.items):
+        if item.id in answers:
+            form[f"item_{n}"] = str(answers[item.id])
+    first_choice = next(n for n, i in enumerate(instrument.items) if i.scale.type == "choice")
+    form[f"item_{first_choice}"] = "2"
+    response = lead.post(f"/research/responses/{row.id}", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    stored = AssessmentAnswer.get(AssessmentAnswer.response == row,
+                                  AssessmentAnswer.item_id == instrument.items[first_choice].id)
+    assert float(stored.value) == 2
+    assert AuditEntry.select().where(AuditEntry.action == "assessment.edit").count() == 1

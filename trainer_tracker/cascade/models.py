@@ -121,7 +121,10 @@ class Certification(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("certified_by",), False),)
+        # (x, renewal_of): the cascade graph is the original certifications (renewal_of IS NULL);
+        # recursive lineage and generation queries look edges up by certifier and by person.
+        indexes = ((("certified_by",), False), (("certified_by", "renewal_of"), False),
+                   (("person", "renewal_of"), False))
 
     def effective_status(self, today: dt.date | None = None) -> str:
         today = today or dt.date.today()

@@ -197,3 +197,8 @@ def restore(backup_file: Path, yes: bool) -> None:
     with closing(sqlite3.connect(backup_file)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)  # page-by-page copy inside one transaction: all or nothing
     click.echo(f"restored {target} from {backup_file}")
+
+
+from .synth import synth  # noqa: E402
+
+tracker.add_command(synth)

@@ -10,6 +10,7 @@ from peewee import fn
 from ..cascade.models import Certification, Course, Person, Site
 from ..config import programme
 from ..support.models import Carer, Contact, Match
+from .cache import cached
 
 
 @dataclass
@@ -31,8 +32,15 @@ class StageFigures:
 
 
 def cascade_figures(site_id: int | None = None, today: dt.date | None = None) -> dict:
-    """Targets and actuals per stage (optionally for one site), plus support activity."""
+    """Targets and actuals per stage (optionally for one site), plus support activity.
+
+    Kept until the data changes (dashboard/cache.py): the figures count every contact and match.
+    """
     today = today or dt.date.today()
+    return cached("cascade_figures", (site_id, today), lambda: _cascade_figures(site_id, today))
+
+
+def _cascade_figures(site_id: int | None, today: dt.date) -> dict:
     targets = programme().get("targets", {})
     sites = {s.id: s for s in Site.select().order_by(Site.name)}
     stages = {stage: StageFigures(stage, int(targets.get(f"stage_{stage}", {}).get("peer_supporters", 0)),
@@ -70,8 +78,9 @@ def cascade_figures(site_id: int | None = None, today: dt.date | None = None) ->
                                                                      "supporters": 0, "carers": 0})
             stages[stage].by_site[sites[carer_site].code]["carers"] += count
 
-    activity = (Contact.select(fn.COUNT(Contact.id), fn.COALESCE(fn.SUM(Contact.duration_minutes), 0))
-                .join(Match).join(Carer, on=(Match.carer == Carer.id)))
+    activity = Contact.select(fn.COUNT(Contact.id), fn.COALESCE(fn.SUM(Contact.duration_minutes), 0))
+    if site_id is not None:  # (every contact has a match and every match a carer: no join needed for all sites)
+        activity = activity.join(Match).join(Carer, on=(Match.carer == Carer.id))
     active = Match.select(fn.COUNT(Match.id)).join(Carer, on=(Match.carer == Carer.id)).where(Match.ended_on.is_null())
     waiting = Carer.select(fn.COUNT(Carer.id)).where(Carer.status == "waiting")
     courses = Course.select(fn.COUNT(Course.id))
@@ -94,16 +103,9 @@ def cascade_figures(site_id: int | None = None, today: dt.date | None = None) ->
 
 
 def generation_counts(site_id: int | None = None) -> dict[int, int]:
-    from ..cascade.lineage import generations
+    """How many people (of a site) are in each generation; counted in the database, kept until the
+    data changes."""
+    from ..cascade.lineage import generation_totals
 
-    gens = generations()
-    query = Person.select(Person.id)
-    if site_id is not None:
-        query = query.where(Person.site == site_id)
-    ids = {pid for (pid,) in query.tuples()}
-    counts: dict[int, int] = {}
-    for pid, gen in gens.items():
-        if pid in ids:
-            counts[gen] = counts.get(gen, 0) + 1
-    return dict(sorted(counts.items()))
+    return cached("generation_counts", (site_id,), lambda: generation_totals(site_id))
 

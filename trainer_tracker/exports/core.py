@@ -84,7 +84,12 @@ def export_key(explicit: str | None = None) -> bytes:
     return key.encode()
 
 
+_PLAIN = (str, int, float)  # written as they are (exact types: bool is handled below)
+
+
 def _cell(value):
+    if type(value) in _PLAIN:
+        return value
     if value is None:
         return MISSING
     if isinstance(value, bool):
@@ -96,6 +101,24 @@ def _cell(value):
     return value
 
 
+def _converter(v: Variable, deid: Deidentifier | None):
+    """The cell of variable v for one record: hashed id, shifted date or the value as it is."""
+    name = v.name
+    if deid is None or not (v.id_of or v.shift_by):
+        return lambda record: _cell(record.get(name))
+    kind, _, id_field = (v.shift_by or "").partition(":")
+
+    def convert(record):
+        value = record.get(name)
+        if v.id_of and value not in (None, ""):
+            value = deid.hash_id(v.id_of, value)
+        elif v.shift_by:
+            value = deid.shift(kind, record.get(id_field), value)
+        return _cell(value)
+
+    return convert
+
+
 def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, key: bytes | None = None) -> dict:
     """Write OUT (CSV) and OUT's codebook; audit the export. Returns counts."""
     out = Path(out)
@@ -103,6 +126,7 @@ def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, 
     variables = [v for v in export.variables if not (deidentified and (v.identifying or v.free_text))]
     deid = Deidentifier(key or export_key()) if deidentified else None
     tmp = out.with_name(out.name + ".part")
+    converters = [_converter(v, deid) for v in variables]  # decided once per variable, not per row
     rows = 0
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -112,16 +136,7 @@ def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, 
                 record = export.transform(record, deid)
                 if record is None:
                     continue
-            line = []
-            for v in variables:
-                value = record.get(v.name)
-                if deid is not None and v.id_of and value not in (None, ""):
-                    value = deid.hash_id(v.id_of, value)
-                elif deid is not None and v.shift_by:
-                    kind, _, id_field = v.shift_by.partition(":")
-                    value = deid.shift(kind, record.get(id_field), value)
-                line.append(_cell(value))
-            writer.writerow(line)
+            writer.writerow([convert(record) for convert in converters])
             rows += 1
     codebook = out.with_name(out.stem + ".codebook.csv")
     codebook_tmp = codebook.with_name(codebook.name + ".part")

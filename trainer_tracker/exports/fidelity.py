@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ..fidelity.data import records
+from ..fidelity.models import FidelityRecord
 from .core import Export, Variable
+
+PAGE = 10_000  # fidelity records per page (about ten item scores each)
 
 
 def fidelity() -> Export:
@@ -26,7 +29,19 @@ def fidelity() -> Export:
     ]
 
     def rows():
-        for r in records():
+        # Streamed a page of records at a time (in record id order, as records() sorts them), so
+        # memory stays flat however many item scores there are.
+        last = 0
+        while True:
+            ids = [rid for (rid,) in FidelityRecord.select(FidelityRecord.id).where(FidelityRecord.id > last)
+                   .order_by(FidelityRecord.id).limit(PAGE).tuples()]
+            if not ids:
+                return
+            yield from _page_rows(records(record_ids=ids))
+            last = ids[-1]
+
+    def _page_rows(page):
+        for r in page:
             occasion = "delivery" if r.delivery_id is not None else "contact"
             base = {
                 "record_id": r.record_id, "checklist_id": r.checklist_id, "checklist_version": r.checklist_version,

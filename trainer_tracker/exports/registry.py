@@ -2,5 +2,7 @@
 
 from .fidelity import fidelity
 from .research import adverse_events, assessments
+from .support import contacts
 
-EXTRA_EXPORTS = {"fidelity": fidelity, "assessments": assessments, "adverse-events": adverse_events}
+EXTRA_EXPORTS = {"fidelity": fidelity, "assessments": assessments, "adverse-events": adverse_events,
+                 "contacts": contacts}

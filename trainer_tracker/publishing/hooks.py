@@ -15,7 +15,7 @@ from ..content import translations
 from ..content.checks import GENERATED_PAGES
 from ..content.curriculum import Module, Page
 from . import render
-from .state import edition_of, load_for_build
+from .state import check_errors, edition_of, load_for_build
 
 GENERATED_CONTENT = {
     "glossary.md": ("Glossary",
@@ -47,12 +47,18 @@ SOURCES_INDEX_CONTENT = ("German sources and adaptations",
 def on_config(config):
     edition = edition_of(config)
     curriculum = load_for_build(config["docs_dir"], reload=True)
-    errors = curriculum.check().errors
+    errors = check_errors(config["docs_dir"])
     if errors:
         listing = "\n".join(f"  {p}" for p in errors[:50])
         raise PluginError(f"The curriculum has {len(errors)} error(s); run 'cascade curriculum "
                           f"check':\n{listing}")
     config["nav"] = build_nav(curriculum, edition)
+    if "abbr" in config["markdown_extensions"] and curriculum.glossary:
+        # The glossary's abbreviations go to the abbr extension once, as its glossary, rather than
+        # as `*[term]: expansion` lines appended to every page: parsing those 100-odd lines made
+        # each page's Markdown about three times slower. The pages get the same <abbr> elements.
+        configs = config["mdx_configs"]
+        configs["abbr"] = {**configs.get("abbr", {}), "glossary": {t.term: t.expansion for t in curriculum.glossary}}
     return config
 
 
@@ -170,8 +176,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = "\n\n".join(parts)
     elif isinstance(item, Page):
         markdown = item.render_markdown(edition)
-    abbreviations = "\n".join(f"*[{t.term}]: {t.expansion}" for t in curriculum.glossary)
-    return f"{markdown}\n\n{abbreviations}\n"
+    return f"{markdown}\n"  # abbreviations: the abbr extension's glossary (on_config)
 
 
 # Run before the macros plugin (priority 0), so trainer-only blocks never reach it.

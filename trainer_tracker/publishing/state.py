@@ -6,15 +6,47 @@ from pathlib import Path
 
 from ..content import Curriculum, load_curriculum
 
-_loaded: dict[str, Curriculum] = {}
+# docs_dir -> (signature of the files read, the curriculum, its check's errors once computed)
+_loaded: dict[str, list] = {}
+
+
+def _signature(docs_dir: Path) -> tuple:
+    """Path, size and modification time of every file the loader and its check read: curriculum/
+    and the German sources in translations/ beside it."""
+    entries = []
+    for root in (docs_dir, docs_dir.parent / "translations"):
+        if root.is_dir():
+            for path in root.rglob("*"):
+                if path.is_file():
+                    stat = path.stat()
+                    entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(entries))
 
 
 def load_for_build(docs_dir: str | Path, reload: bool = False) -> Curriculum:
-    """Load curriculum/ for a build; `reload` at the start of each build (mkdocs serve)."""
+    """Load curriculum/ for a build; `reload` at the start of each build (mkdocs serve).
+
+    A reload reads the files again only when one of them changed (or appeared, or went), so the
+    editions and the offline copy built by one `cascade site build --edition all` share one load.
+    """
     key = str(Path(docs_dir).resolve())
-    if reload or key not in _loaded:
-        _loaded[key] = load_curriculum(Path(docs_dir))
-    return _loaded[key]
+    entry = _loaded.get(key)
+    if reload:
+        signature = _signature(Path(key))
+        if entry is None or entry[0] != signature:
+            entry = _loaded[key] = [signature, load_curriculum(Path(docs_dir)), None]
+    elif entry is None:
+        entry = _loaded[key] = [None, load_curriculum(Path(docs_dir)), None]
+    return entry[1]
+
+
+def check_errors(docs_dir: str | Path) -> list:
+    """The errors of `cascade curriculum check` for the loaded curriculum (checked once per load)."""
+    curriculum = load_for_build(docs_dir)
+    entry = _loaded[str(Path(docs_dir).resolve())]
+    if entry[2] is None:
+        entry[2] = list(curriculum.check().errors)
+    return entry[2]
 
 
 def edition_of(config) -> str:

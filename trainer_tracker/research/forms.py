@@ -16,10 +16,15 @@ def _label(value) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def instrument_form(instrument, time_points: list[tuple[str, str]]):
+def instrument_form(instrument, time_points: list[tuple[str, str]] | None):
+    """A form for the instrument's items; with time points (a new response) it also asks for the
+    time point and date, which are fixed once a response is saved (time_points=None)."""
     class Form(FlaskForm):
-        time_point = SelectField("Time point", choices=time_points, validators=[DataRequired("Choose the time point.")])
-        completed_on = DateField("Date completed", default=dt.date.today, validators=[InputRequired("Enter the date.")])
+        if time_points is not None:
+            time_point = SelectField("Time point", choices=time_points,
+                                     validators=[DataRequired("Choose the time point.")])
+            completed_on = DateField("Date completed", default=dt.date.today,
+                                     validators=[InputRequired("Enter the date.")])
 
     fields = []
     for n, item in enumerate(instrument.items):

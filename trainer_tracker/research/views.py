@@ -181,14 +181,12 @@ def response(response_id: int):
     except KeyError:
         abort(404)
     state = instrument.licensed_text_state
-    Form, fields = instrument_form(instrument, [(row.time_point, row.time_point)])
+    Form, fields = instrument_form(instrument, None)
     form = Form()
     stored = {a.item_id: services.deserialise(instrument.item(a.item_id), a.value)
               for a in AssessmentAnswer.select().where(AssessmentAnswer.response == row) if a.value is not None}
     if request.method == "GET":
         fill(form, fields, stored)
-        form.time_point.data = row.time_point
-        form.completed_on.data = row.completed_on
     elif state.installed and form.validate_on_submit():
         try:
             services.edit_response(current_user, row, instrument, answers_from(form, fields))
