@@ -180,18 +180,22 @@ def report(results: dict) -> str:
                 ratio = big["p50_ms"] / little["p50_ms"] if little else None
                 ratio95 = big["p95_ms"] / little["p95_ms"] if little else None
                 ok = big["p95_ms"] <= limit and (ratio is None or ratio <= TARGETS["ratio"])
-                rows.append([name, little and little["p50_ms"], little and little["p95_ms"], big["p50_ms"],
+                if "recomputed" in name:  # what a page costs when what it keeps must be worked out again
+                    ok, limit = None, "info"
+                rows.append([name, little and little["p50_ms"], little and little["p95_ms"], big["first_ms"], big["p50_ms"],
                              big["p95_ms"], ratio, ratio95, f"{big['account_p50_ms']:.1f}/{big['account_p95_ms']:.1f}",
-                             f"{little['queries'] if little else '-'}/{big['queries']}", f"<= {limit}",
-                             _mark(ok and (not little or little["queries"] == big["queries"]))])
+                             f"{little['queries'] if little else '-'}/{big['queries']}",
+                             limit if limit == "info" else f"<= {limit}",
+                             _mark(None if ok is None else ok and (not little or little["queries"] == big["queries"]))])
             for name in large.get("missing", []):
-                rows.append([name, None, None, None, None, None, None, "", "", "", "not yet present"])
+                rows.append([name, None, None, None, None, None, None, None, "", "", "", "not yet present"])
             sizes = ", ".join(f"{k} site {small['sites'][k]['people']} -> {large['sites'][k]['people']} people"
                               for k in ("median", "largest"))
-            parts.append(table(["page", "demo p50", "demo p95", "full p50", "full p95", "ratio p50", "ratio p95",
+            parts.append(table(["page", "demo p50", "demo p95", "full first", "full p50", "full p95", "ratio p50", "ratio p95",
                                 "/account full p50/p95",
                                 "queries demo/full", "target ms", ""], rows,
-                               f"\nPages, {backend} (ms, server-side through the WSGI app; signed in as programme lead; {sizes})"))
+                               f"\nPages, {backend} (ms, server-side through the WSGI app; signed in as programme lead; {sizes}; "
+                               "'first' is the first request, which computes what a page keeps)"))
             lin = large["lineage"]
             parts.append(f"lineage of the deepest person (generation {large['deepest_generation']}, depth "
                          f"{lin['depth']}): p50 {lin['p50_ms']:.2f} ms, p95 {lin['p95_ms']:.2f} ms "
@@ -234,10 +238,13 @@ def report(results: dict) -> str:
                 "site_ratio_to_markdown"]
             rows.append([edition, s["pages"], f"{s['seconds']:.1f}/{s['cpu_seconds']:.1f}", s["pages_per_cpu_s"],
                          s["markdown_pages_per_cpu_s"], s["ratio_to_markdown"],
+                         s.get("ratio_to_markdown_sources_only"),
                          f"{s['rebuild_one_module_seconds']:.1f}/{s['rebuild_one_module_cpu_seconds']:.1f}", _mark(ok)])
         parts.append(table(["edition", "pages", "build s wall/CPU", "pages per CPU s", "Markdown alone",
-                            "x Markdown", "one module changed s wall/CPU", ""], rows,
-                           f"\nSite build ({results['site']['modules']} module pages, each edition from cold)"))
+                            "x Markdown", "(x sources only)", "one module changed s wall/CPU", ""], rows,
+                           f"\nSite build ({results['site']['modules']} module pages, each edition from cold; "
+                           "Markdown alone = Python-Markdown over the same pages' Markdown as the build "
+                           "converted; sources only = over curriculum/'s files alone, shown, not a target)"))
     return "\n".join(parts)
 
 

@@ -196,3 +196,57 @@ def test_far_above_reading_age_is_a_warning(content_copy):
     result, problems = run_check(content_copy)
     warnings = [p for p in problems if p["path"] == MODULE and "reading age" in p["message"]]
     assert warnings and warnings[0]["message"].startswith("warning:")
+
+
+def test_yaml_read_once_with_libyaml_gives_what_pure_python_gives(repo_root):
+    import yaml
+
+    from trainer_tracker.content import frontmatter
+
+    text = (repo_root / MODULE).read_text(encoding="utf-8").split("\n---\n", 1)[0][len("---\n"):]
+    data, lines = frontmatter.parse_yaml_with_lines(text, first_line=2)
+    expected_lines: dict = {}
+    frontmatter._walk(yaml.compose(text, Loader=yaml.SafeLoader), (), 1, expected_lines)
+    assert data == yaml.safe_load(text)
+    assert lines == expected_lines
+    # An error is worded as the pure-Python parser words it, with its line.
+    with pytest.raises(frontmatter.FrontMatterError) as caught:
+        frontmatter.parse_yaml_with_lines("id: a\ntags: [one, two\n", first_line=2)
+    assert str(caught.value) == "the YAML cannot be read: expected ',' or ']', but got '<stream end>'"
+    assert caught.value.line == 4
+
+
+def test_check_without_readability_leaves_out_only_the_reading_age_warnings(content_copy):
+    hard = ("Notwithstanding the aforementioned considerations, practitioners' multidisciplinary "
+            "interprofessional collaboration necessitates comprehensive documentation, "
+            "systematically contextualised within institutional accountability frameworks. ") * 20
+    edit(content_copy, MODULE, "## What is peer support?\n", f"## What is peer support?\n\n{hard}\n")
+    curriculum = load_curriculum(content_copy / "curriculum")
+    full, fast = list(curriculum.check()), list(curriculum.check(readability=False))
+    assert any("reading age" in p.message for p in full)
+    assert fast == [p for p in full if "reading age" not in p.message]
+
+
+def test_build_reload_parses_again_only_the_files_that_changed(content_copy):
+    from trainer_tracker.publishing import state
+
+    docs = content_copy / "curriculum"
+    state._loaded.clear()
+    try:
+        first = state.load_for_build(docs, reload=True)
+        assert state.load_for_build(docs, reload=True) is first  # nothing changed: the same load
+        edit(content_copy, MODULE, "## What is peer support?\n", "## What is peer support?\n\nA new sentence.\n")
+        second = state.load_for_build(docs, reload=True)
+        assert second is not first
+        changed = second.file_for("modules/peer-support-role/index.md")
+        assert "A new sentence." in changed.body
+        assert changed.doc is not first.file_for("modules/peer-support-role/index.md").doc
+        other = "modules/listening-and-support/index.md"
+        assert second.file_for(other).doc is first.file_for(other).doc  # read, not parsed again
+        # A front matter error is reported on every load, never hidden by what was parsed before.
+        edit(content_copy, MODULE, "tags: [peer support, your role]", "tags: [peer support, your role")
+        broken = state.load_for_build(docs, reload=True)
+        assert any("YAML cannot be read" in p.message for p in broken.problems)
+        assert state.check_errors(docs)
+    finally:
+        state._loaded.clear()

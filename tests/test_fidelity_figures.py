@@ -426,3 +426,63 @@ def test_every_result_serialises_to_json():
         assert data["checklist_id"] == "training-session" and data["checklist_version"] == "1.0.0"
         for value in data.values():
             assert not (isinstance(value, float) and math.isnan(value))
+
+
+def _close(a, b, path="report"):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            _close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for n, (x, y) in enumerate(zip(a, b, strict=True)):
+            _close(x, y, f"{path}[{n}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (path, a, b)
+    else:
+        assert a == b, (path, a, b)
+
+
+def test_the_one_pass_report_section_gives_the_same_figures_as_the_public_functions():
+    """report.section builds occasions once; every figure must equal the per-figure functions'."""
+    import random
+
+    from trainer_tracker.fidelity import report
+    from trainer_tracker.fidelity.figures import (
+        aggregate,
+        cascade_drift,
+        item_drift,
+        item_figures,
+        rater_agreement,
+    )
+
+    rng = random.Random(7)
+    records = []
+    for occasion in range(300):
+        trainer, site, generation = rng.randrange(12), rng.choice("ABCD"), rng.choice([1, 1, 2, 2, 3, None])
+        module = rng.choice(["m1", "m2", None])
+        for rater in range(rng.choice([1, 1, 1, 2, 3])):
+            scores = {f"i{k}": rng.choice([0, 1, 2, 2, None]) for k in range(rng.choice([4, 5]))}
+            records.append(FidelityRecord("training-session", "1.0.0", scores, delivery_id=occasion,
+                                          rater_id=f"r{rater}", rater_role=rng.choice(["observer", "self"]),
+                                          trainer_id=trainer, site=site, generation=generation, module_id=module,
+                                          record_id=len(records)))
+    settings = FidelitySettings()
+    fast = report.section(records, settings, include_people=True)
+    expected = {
+        "overall": aggregate(records, settings=settings),
+        "by_generation": aggregate(records, "generation", settings=settings),
+        "by_site": aggregate(records, "site", settings=settings),
+        "by_rater_role": aggregate(records, "rater_role", settings=settings, collapse_raters=False),
+        "components": item_figures(records, settings=settings),
+        "drift": cascade_drift(records, settings=settings),
+        "drift_by_site": cascade_drift(records, "site", settings=settings),
+        "drift_by_component": item_drift(records, settings=settings),
+        "agreement": rater_agreement(records, settings=settings),
+        "by_module": aggregate(records, "module_id", settings=settings),
+        "by_person": aggregate(records, "trainer_id", settings=settings),
+    }
+    for key, figures in expected.items():
+        assert figures, key
+        _close(fast[key], [f.to_dict() for f in figures], key)
+    assert fast["records"] == len(records) and fast["person_kind"] == "trainer"

@@ -184,3 +184,36 @@ def test_record_through_the_form(app, world, curriculum):
     assert Row.select().where(Row.delivery == delivery.id).count() == 1
     missing = client.post(f"/deliveries/{delivery.id}/fidelity/new", data={"rater_role": "observer"})
     assert missing.status_code == 200 and "There is a problem" in missing.get_data(as_text=True)
+
+
+def test_dashboard_figures_are_kept_and_refreshed_in_the_background(app, world, checklists, monkeypatch):
+    """After a new record the earlier figures are shown at once, marked as being worked out again;
+    a background thread recomputes them and the next visit shows the new figures."""
+    import time
+
+    from trainer_tracker.fidelity import views
+
+    app.config["FIGURES_REFRESH_IN_BACKGROUND"] = True
+    monkeypatch.setattr(views, "REFRESH_SECONDS", 0.0)
+    seed(world, checklists)
+    delivery = deliveries(world, world.course1)[2]  # rated by an observer only
+    checklist = module_checklist(world.curriculum.module(delivery.module_id))
+    url = f"/fidelity?checklist={checklist.id}@{checklist.version}"
+    lead = app.test_client()
+    login(lead, "lead@example.org")
+    first = lead.get(url).get_data(as_text=True)
+    assert "Figures worked out at" in first and "being worked out again" not in first
+    assert "No session has been scored by two raters" in first
+    assert lead.get(url).get_data(as_text=True) == first  # kept: nothing changed
+    services.record(None, checklist, rater_role="trainer-self", rated_on=world.today,
+                    scores=full_scores(checklist, 1), delivery=delivery, rater=delivery.trainer)
+    stale = lead.get(url).get_data(as_text=True)
+    assert "being worked out again" in stale and "No session has been scored by two raters" in stale
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page = lead.get(url).get_data(as_text=True)
+        if "being worked out again" not in page:
+            break
+        time.sleep(0.05)
+    assert "being worked out again" not in page
+    assert "Where two raters scored the same session (1 session," in page

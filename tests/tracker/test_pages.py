@@ -129,3 +129,23 @@ def test_supporter_records_a_contact(client, world):
     assert response.status_code == 302
     text = client.get(f"/carers/{world.carer.id}").get_data(as_text=True)
     assert "Phone call" in text and "Emotional support" in text
+
+
+def test_a_large_tree_is_shown_a_page_of_people_at_a_time(client, world, monkeypatch):
+    from trainer_tracker.cascade import views
+
+    monkeypatch.setattr(views, "TREE_PAGE_SIZE", 2)
+    login(client, "lead@example.org")
+    first = client.get("/cascade").get_data(as_text=True)
+    assert "People 1 to 2 of" in first and "Grace Founder" in first and "page=2" in first
+    total = int(first.split("People 1 to 2 of ")[1].split(",")[0].split()[0])
+    last_page = -(-total // 2)
+    seen = set()
+    for page in range(1, last_page + 1):
+        text = client.get(f"/cascade?page={page}").get_data(as_text=True)
+        for name in ("Grace Founder", "Alex Firstgen", "Chris Secondgen", "Bea Firstgen"):
+            if f'<th scope="row">{name}</th>' in text:
+                seen.add(name)
+    assert seen == {"Grace Founder", "Alex Firstgen", "Chris Secondgen", "Bea Firstgen"}
+    assert client.get("/cascade?page=999").status_code == 200  # clamped to the last page
+    assert client.get("/cascade?page=x").status_code == 200

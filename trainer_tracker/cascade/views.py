@@ -8,6 +8,7 @@ from peewee import fn
 
 from .. import access
 from ..accounts import roles
+from ..dashboard import cache
 from ..errors import NotVisible, Refused
 from ..web.curriculum import get_curriculum
 from ..web.guard import allow
@@ -35,6 +36,8 @@ from .models import (
     Person,
     Site,
 )
+
+TREE_PAGE_SIZE = 100  # people per page of the cascade tree
 
 bp = Blueprint("cascade", __name__)
 PEOPLE_VIEWERS = (*roles.CASCADE_VIEWERS, roles.SUPPORTER)
@@ -478,16 +481,33 @@ def tree():
     visible = None
     if current_user.role not in roles.CENTRAL:
         visible = {pid for (pid,) in access.people(current_user).select(Person.id).tuples()}
-    roots = lineage.tree(site.id if site else None, visible)
-    rows = []
+    site_id = site.id if site else None
 
-    def walk(nodes, parent=None):
-        for node in nodes:
-            rows.append((node, parent))
-            walk(node.children, node)
+    def compute() -> list[tuple]:
+        rows: list[tuple] = []
 
-    walk(roots)
+        def walk(nodes, parent=None):
+            for node in nodes:
+                rows.append((node, parent))
+                walk(node.children, node)
+
+        walk(lineage.tree(site_id, visible))
+        return rows
+
+    # The whole national cascade is tens of thousands of people: kept until the data changes (for
+    # central roles, whose view is the same) and shown a page of people at a time.
+    rows = cache.cached("cascade-tree", (site_id,), compute) if visible is None else compute()
+    pages = max(1, -(-len(rows) // TREE_PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.args.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    shown = rows[(page - 1) * TREE_PAGE_SIZE: page * TREE_PAGE_SIZE]
+    on_page = {node.id for node, _ in shown}
+    # People whose trainer is on another page start their own branch here.
+    page_roots = [node for node, parent in shown if parent is None or parent.id not in on_page]
     sites = list(Site.select().order_by(Site.name))
-    return render_template("cascade/tree.html", roots=roots, rows=rows, site=site, sites=sites,
+    return render_template("cascade/tree.html", roots=page_roots, rows=shown, on_page=on_page, site=site, sites=sites,
+                           page=page, pages=pages, total=len(rows), first=(page - 1) * TREE_PAGE_SIZE + 1,
                            can_filter=current_user.role in roles.CENTRAL or current_user.role == roles.TRAINER)
 

@@ -30,7 +30,10 @@ VAGUE_LINK_TEXT = {"here", "click here", "this", "link", "more", "read more", "t
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".docx", ".odt"}
 
 
-def check_curriculum(curriculum: Curriculum) -> ProblemList:
+def check_curriculum(curriculum: Curriculum, readability: bool = True) -> ProblemList:
+    """Every problem. `readability=False` leaves out the reading-age check: it only ever warns,
+    and it is the slowest check (each module rendered and scored), so callers that act on the
+    errors alone (the site build) skip it."""
     problems = ProblemList(curriculum.root.parent)
     problems.extend(curriculum.problems)
     files: list[ContentFile] = [*curriculum.modules, *curriculum.pages]
@@ -42,7 +45,8 @@ def check_curriculum(curriculum: Curriculum) -> ProblemList:
     _check_ids(curriculum, problems)
     for module in curriculum.modules:
         _check_module(module, curriculum, problems)
-    _check_readability(curriculum, problems)
+    if readability:
+        _check_readability(curriculum, problems)
     _check_sources(curriculum, problems)
     _check_leap_references(curriculum, problems)
     # Stable order: by file, then line, errors before warnings on the same line.

@@ -263,19 +263,26 @@ class Curriculum:
     def title(self) -> str:
         return str(self.settings.get("title", "Carer peer support training"))
 
-    def check(self) -> ProblemList:
-        """All problems: those found while loading plus the cross-file checks."""
+    def check(self, readability: bool = True) -> ProblemList:
+        """All problems: those found while loading plus the cross-file checks (the reading-age
+        warnings only if `readability`)."""
         from .checks import check_curriculum
 
-        return check_curriculum(self)
+        return check_curriculum(self, readability=readability)
 
 
 def _is_module_file(rel: str) -> bool:
     return rel.startswith("modules/")
 
 
-def load_curriculum(root: Path | str | None = None) -> Curriculum:
-    """Load curriculum/ under the content root (or the given curriculum folder)."""
+def load_curriculum(root: Path | str | None = None, *, parsed: dict | None = None) -> Curriculum:
+    """Load curriculum/ under the content root (or the given curriculum folder).
+
+    `parsed`, if given, is a cache kept by the caller between loads (the site build's state):
+    file path -> (text, front matter Document, BodyScan). A file whose text is unchanged reuses
+    its parsed front matter and block scan (neither is changed after loading); the cache is
+    updated with the files read. Everything else (the checks of each field) runs again.
+    """
     from ..config import content_root
 
     base = Path(root) if root is not None else content_root() / "curriculum"
@@ -286,6 +293,7 @@ def load_curriculum(root: Path | str | None = None) -> Curriculum:
     settings = _load_settings(base, problems)
     modules: list[Module] = []
     pages: list[Page] = []
+    seen: set[str] = set()
     for path in sorted(base.rglob("*.md")):
         rel = path.relative_to(base).as_posix()
         if any(part.startswith((".", "_")) for part in path.relative_to(base).parts):
@@ -293,16 +301,33 @@ def load_curriculum(root: Path | str | None = None) -> Curriculum:
         text = _read(path, problems)
         if text is None:
             continue
-        try:
-            doc = frontmatter.split(text)
-        except frontmatter.FrontMatterError as exc:
-            problems.error(path, exc.line, str(exc))
-            doc = frontmatter.Document({}, _body_after_front_matter(text), 1, {}, False)
-        scan = blockmod.scan(doc.body, doc.body_start)
+        key = str(path)
+        seen.add(key)
+        cached = parsed.get(key) if parsed is not None else None
+        if cached is not None and cached[0] == text:
+            doc, scan = cached[1], cached[2]
+        else:
+            clean = True
+            try:
+                doc = frontmatter.split(text)
+            except frontmatter.FrontMatterError as exc:
+                problems.error(path, exc.line, str(exc))
+                doc = frontmatter.Document({}, _body_after_front_matter(text), 1, {}, False)
+                clean = False
+            scan = blockmod.scan(doc.body, doc.body_start)
+            if parsed is not None:
+                # Only files that parsed cleanly: a front matter error is reported on every load.
+                if clean:
+                    parsed[key] = (text, doc, scan)
+                else:
+                    parsed.pop(key, None)
         if _is_module_file(rel):
             modules.append(_build_module(path, rel, doc, scan, problems))
         else:
             pages.append(_build_page(path, rel, doc, scan, problems))
+    if parsed is not None:
+        for gone in set(parsed) - seen:
+            del parsed[gone]
     modules = _order_modules(modules, settings, base, problems)
     glossary = _load_glossary(base / "glossary.yml", problems)
     data = _load_data(base / "data", problems)

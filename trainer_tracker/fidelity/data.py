@@ -25,7 +25,55 @@ def _load_checklist_files(root: str):
     return load_checklists(Path(root) / "assessments" / "checklists")
 
 
-def records(*, site_id: int | None = None, record_ids: list[int] | None = None) -> list[FidelityRecord]:
+def version() -> tuple:
+    """Changes whenever a fidelity figure could: a record added (records are never edited or
+    deleted) or a certification changed (generations come from the lineage).
+
+    The highest ids plus the number of rows among the last WINDOW ids: index look-ups whatever
+    the size, and the count catches a PostgreSQL transaction that took its id before another
+    one but committed after it (as dashboard/cache.py's data_version does for the audit log).
+    """
+    from peewee import fn
+
+    from ..cascade.models import CertificationEvent
+
+    parts: tuple = ()
+    for model in (Row, CertificationEvent):
+        top = model.select(fn.MAX(model.id))
+        row = (model.select(fn.MAX(model.id), fn.COUNT(model.id))
+               .where(model.id > fn.COALESCE(top, 0) - WINDOW).tuples().first())
+        parts += tuple(row or (None, 0))
+    return parts
+
+
+WINDOW = 1000
+
+
+def section_counts(site_id: int | None = None) -> list[tuple[str, str, int]]:
+    """(checklist id, version, records) for every checklist version recorded (in the site)."""
+    from peewee import fn
+
+    if site_id is None:
+        query = Row.select(Row.checklist_id, Row.checklist_version, fn.COUNT(Row.id)).group_by(
+            Row.checklist_id, Row.checklist_version)
+        return [tuple(r) for r in query.tuples()]
+    counts: dict[tuple[str, str], int] = {}
+    deliveries = (Row.select(Row.checklist_id, Row.checklist_version, fn.COUNT(Row.id))
+                  .join(ModuleDelivery, on=(Row.delivery == ModuleDelivery.id))
+                  .join(Course, on=(ModuleDelivery.course == Course.id))
+                  .where(Course.site == site_id).group_by(Row.checklist_id, Row.checklist_version))
+    contacts = (Row.select(Row.checklist_id, Row.checklist_version, fn.COUNT(Row.id))
+                .join(Contact, on=(Row.contact == Contact.id)).join(Match, on=(Contact.match == Match.id))
+                .join(Carer, on=(Match.carer == Carer.id))
+                .where(Carer.site == site_id).group_by(Row.checklist_id, Row.checklist_version))
+    for query in (deliveries, contacts):
+        for cid, ver, n in query.tuples():
+            counts[(cid, ver)] = counts.get((cid, ver), 0) + n
+    return [(cid, ver, n) for (cid, ver), n in counts.items()]
+
+
+def records(*, site_id: int | None = None, record_ids: list[int] | None = None,
+            checklist: tuple[str, str] | None = None) -> list[FidelityRecord]:
     """Every fidelity record with what figures group by: generation, site, module, trainer, cps.
 
     Generation: for a delivery, the generation being trained (the trainer's generation + 1); for
@@ -50,6 +98,9 @@ def records(*, site_id: int | None = None, record_ids: list[int] | None = None) 
     if record_ids is not None:
         delivery_rows = delivery_rows.where(Row.id.in_(record_ids))
         contact_rows = contact_rows.where(Row.id.in_(record_ids))
+    if checklist is not None:
+        delivery_rows = delivery_rows.where((Row.checklist_id == checklist[0]) & (Row.checklist_version == checklist[1]))
+        contact_rows = contact_rows.where((Row.checklist_id == checklist[0]) & (Row.checklist_version == checklist[1]))
     meta = {}
     for rid, cid, version, rater, role, user, delivery_id, module_id, trainer_id, site, _ in delivery_rows.tuples():
         generation = gens.get(trainer_id)
@@ -63,7 +114,10 @@ def records(*, site_id: int | None = None, record_ids: list[int] | None = None) 
                          cps_id=supporter_id, site=site, generation=gens.get(supporter_id))
     scores: dict[int, dict] = {rid: {} for rid in meta}
     items = FidelityItemScore.select(FidelityItemScore.record, FidelityItemScore.item_id, FidelityItemScore.score)
-    if record_ids is not None or site_id is not None:
+    if checklist is not None and record_ids is None and site_id is None:
+        items = items.join(Row, on=(FidelityItemScore.record == Row.id)).where(
+            (Row.checklist_id == checklist[0]) & (Row.checklist_version == checklist[1]))
+    elif record_ids is not None or site_id is not None:
         items = items.where(FidelityItemScore.record.in_(list(meta)))
     for rid, item_id, score in items.tuples().iterator():
         if rid in scores:

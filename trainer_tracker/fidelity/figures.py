@@ -23,6 +23,7 @@ import statistics
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -316,25 +317,31 @@ class _Occasion:
     records: int = 0
 
     def add(self, record: FidelityRecord) -> None:
+        # The record's scores were checked when it was made (FidelityRecord.__post_init__).
         self.records += 1
-        percent = fidelity_percent(record.scores)
-        if percent is not None:
-            self.percents.append(percent)
+        total = applicable = 0
         for item_id, value in record.scores.items():
             if value is None:
                 self.not_applicable.add(item_id)
             else:
+                total += value
+                applicable += 1
                 self.items.setdefault(item_id, []).append(value)
+        if applicable:
+            self.percents.append(100 * total / (MAX_ITEM_SCORE * applicable))
 
     @property
     def percent(self) -> float | None:
-        return statistics.fmean(self.percents) if self.percents else None
+        percents = self.percents
+        if not percents:
+            return None
+        return percents[0] if len(percents) == 1 else statistics.fmean(percents)
 
     def item_percent(self, item_id: str) -> float | None:
         values = self.items.get(item_id)
         if not values:
             return None
-        return 100 * statistics.fmean(values) / MAX_ITEM_SCORE
+        return 100 * sum(values) / (len(values) * MAX_ITEM_SCORE)
 
 
 def _occasions(
@@ -409,7 +416,21 @@ class Figure:
     note: str | None
 
     def to_dict(self) -> dict:
-        return _jsonable(asdict(self))
+        # Shallow: asdict() deep-copies, which costs more than the figure on large reports.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["band_counts"] = dict(self.band_counts)
+        return _jsonable(data)
+
+
+@lru_cache(maxsize=4096)
+def _t_quantile(p: float, df: float) -> float:
+    return float(stats.t.ppf(p, df))
+
+
+def _stdev(values: Sequence[float], mean: float) -> float:
+    # Two-pass sum of squares with fsum: as exact as statistics.stdev for these 0-100 scores,
+    # without its rational arithmetic (seconds on a national programme's records).
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
 def _mean_interval(values: Sequence[float], confidence: float = CONFIDENCE):
@@ -417,14 +438,14 @@ def _mean_interval(values: Sequence[float], confidence: float = CONFIDENCE):
     n = len(values)
     if n == 0:
         return None, None, None, None, "no scored records"
-    mean = statistics.fmean(values)
+    mean = math.fsum(values) / n
     if n == 1:
         return mean, None, None, None, "one scored record only: no spread, so no interval"
-    sd = statistics.stdev(values)
-    if sd == 0:
+    if min(values) == max(values):
         note = f"all {n} scored records have the same score: no spread, so no interval"
-        return mean, sd, None, None, note
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+        return mean, 0.0, None, None, note
+    sd = _stdev(values, mean)
+    half = _t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
     return mean, sd, mean - half, mean + half, None
 
 
@@ -437,8 +458,10 @@ def _figure(group_key, by_label, occasions, settings, item_id=None) -> Figure:
     scored = [v for v in values if v is not None]
     mean, sd, low, high, note = _mean_interval(scored)
     counts = {name: 0 for name in BANDS}
-    for value in scored:
-        counts[settings.band(value)] += 1
+    low_max, high_min = settings.low_max, settings.high_min
+    for value in scored:  # settings.band(), inlined: it runs once per occasion per figure
+        rounded = round(value, 9)
+        counts["low" if rounded <= low_max else "high" if rounded >= high_min else "moderate"] += 1
     return Figure(
         checklist_id=checklist_id,
         checklist_version=version,
@@ -655,6 +678,67 @@ def _drift(group_key, label, gen1, gen2, settings, item_id=None) -> Drift:
         interval_excludes_zero=excludes,
         note=note,
     )
+
+
+def section_occasions(records: Sequence[FidelityRecord]) -> list[_Occasion]:
+    """The occasions of one checklist version's records, raters pooled: computed once, then
+    grouped many ways by occasion_figures/occasion_drift (same figures as aggregate,
+    item_figures, cascade_drift and item_drift for any grouping fixed by the occasion)."""
+    keys = {r.key for r in records}
+    if len(keys) > 1:
+        raise ValueError(f"records of one checklist version expected, got {sorted(keys)}")
+    groups = _occasions(records, lambda record: None, True)
+    return next(iter(groups.values()), [])
+
+
+def _group(occasions: Sequence[_Occasion], by: str | None) -> dict[tuple, list[_Occasion]]:
+    groups: dict[tuple, list[_Occasion]] = {}
+    for occasion in occasions:
+        first = occasion.first
+        groups.setdefault((first.checklist_id, first.checklist_version,
+                           None if by is None else first.get(by)), []).append(occasion)
+    return groups
+
+
+def occasion_figures(occasions: Sequence[_Occasion], by: str | None = None, *, items: bool = False,
+                     settings: FidelitySettings | None = None) -> list[Figure]:
+    """aggregate() (or item_figures() with items=True) over precomputed occasions, grouped by
+    an attribute that is the same for every record of an occasion (site, generation, person...)."""
+    settings = _settings(settings)
+    figures = []
+    for group_key, group in _group(occasions, by).items():
+        if not items:
+            figures.append(_figure(group_key, by, group, settings))
+            continue
+        for item_id in _item_ids(group):
+            rated = [o for o in group if _rated(o, item_id)]
+            figures.append(_figure(group_key, by, rated, settings, item_id=item_id))
+    return _sorted(figures, by_item=items)
+
+
+def occasion_drift(occasions: Sequence[_Occasion], by: str | None = None, *, items: bool = False,
+                   settings: FidelitySettings | None = None) -> list[Drift]:
+    """cascade_drift() (or item_drift() with items=True) over precomputed occasions."""
+    settings = _settings(settings)
+    split: dict[tuple, dict[int, list[_Occasion]]] = {}
+    for occasion in occasions:
+        first = occasion.first
+        if first.generation not in (1, 2):
+            continue
+        key = (first.checklist_id, first.checklist_version, None if by is None else first.get(by))
+        split.setdefault(key, {1: [], 2: []})[first.generation].append(occasion)
+    result = []
+    for group_key, generations in split.items():
+        if not items:
+            gen1 = [o.percent for o in generations[1] if o.percent is not None]
+            gen2 = [o.percent for o in generations[2] if o.percent is not None]
+            result.append(_drift(group_key, by, gen1, gen2, settings))
+            continue
+        for item_id in _item_ids([*generations[1], *generations[2]]):
+            gen1 = [v for o in generations[1] if (v := o.item_percent(item_id)) is not None]
+            gen2 = [v for o in generations[2] if (v := o.item_percent(item_id)) is not None]
+            result.append(_drift(group_key, by, gen1, gen2, settings, item_id=item_id))
+    return _sorted(result, by_item=items)
 
 
 def _by_generation(records, by, collapse_raters):

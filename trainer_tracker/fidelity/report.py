@@ -11,11 +11,51 @@ from .figures import (
     FidelityRecord,
     FidelitySettings,
     aggregate,
-    cascade_drift,
-    item_drift,
-    item_figures,
+    occasion_drift,
+    occasion_figures,
     rater_agreement,
+    section_occasions,
 )
+
+
+def section(subset: list[FidelityRecord], settings: FidelitySettings, include_people: bool = True) -> dict:
+    """Every figure for the records of one checklist id and version.
+
+    The occasions (raters pooled) are built once and grouped each way: the same figures as
+    aggregate/item_figures/cascade_drift/item_drift on the records (tests/test_fidelity_figures.py
+    pins that), in one pass instead of one per figure.
+    """
+    checklist_id, version = subset[0].key
+    occasions = section_occasions(subset)
+    person_key = "trainer_id" if any(r.delivery_id is not None for r in subset) else "cps_id"
+
+    def figures(by=None, items=False):
+        return [f.to_dict() for f in occasion_figures(occasions, by, items=items, settings=settings)]
+
+    def drift(by=None, items=False):
+        return [d.to_dict() for d in occasion_drift(occasions, by, items=items, settings=settings)]
+
+    result = {
+        "checklist_id": checklist_id,
+        "checklist_version": version,
+        "records": len(subset),
+        "overall": figures(),
+        "by_generation": figures("generation"),
+        "by_site": figures("site"),
+        "by_rater_role": [f.to_dict() for f in aggregate(subset, "rater_role", settings=settings,
+                                                         collapse_raters=False)],
+        "components": figures(items=True),
+        "drift": drift(),
+        "drift_by_site": drift("site"),
+        "drift_by_component": drift(items=True),
+        "agreement": [a.to_dict() for a in rater_agreement(subset, settings=settings)],
+    }
+    if any(r.module_id for r in subset):
+        result["by_module"] = figures("module_id")
+    if include_people:
+        result["by_person"] = figures(person_key)
+        result["person_kind"] = "trainer" if person_key == "trainer_id" else "peer supporter"
+    return result
 
 
 def build(records: list[FidelityRecord], settings: FidelitySettings | None = None,
@@ -25,32 +65,10 @@ def build(records: list[FidelityRecord], settings: FidelitySettings | None = Non
     include_people=False leaves out per-trainer and per-supporter figures (aggregates only).
     """
     settings = settings or FidelitySettings.from_programme()
-    keys = sorted({r.key for r in records})
-    sections = []
-    for checklist_id, version in keys:
-        subset = [r for r in records if r.key == (checklist_id, version)]
-        person_key = "trainer_id" if any(r.delivery_id is not None for r in subset) else "cps_id"
-        section = {
-            "checklist_id": checklist_id,
-            "checklist_version": version,
-            "records": len(subset),
-            "overall": [f.to_dict() for f in aggregate(subset, settings=settings)],
-            "by_generation": [f.to_dict() for f in aggregate(subset, "generation", settings=settings)],
-            "by_site": [f.to_dict() for f in aggregate(subset, "site", settings=settings)],
-            "by_rater_role": [f.to_dict() for f in aggregate(subset, "rater_role", settings=settings,
-                                                             collapse_raters=False)],
-            "components": [f.to_dict() for f in item_figures(subset, settings=settings)],
-            "drift": [d.to_dict() for d in cascade_drift(subset, settings=settings)],
-            "drift_by_site": [d.to_dict() for d in cascade_drift(subset, "site", settings=settings)],
-            "drift_by_component": [d.to_dict() for d in item_drift(subset, settings=settings)],
-            "agreement": [a.to_dict() for a in rater_agreement(subset, settings=settings)],
-        }
-        if any(r.module_id for r in subset):
-            section["by_module"] = [f.to_dict() for f in aggregate(subset, "module_id", settings=settings)]
-        if include_people:
-            section["by_person"] = [f.to_dict() for f in aggregate(subset, person_key, settings=settings)]
-            section["person_kind"] = "trainer" if person_key == "trainer_id" else "peer supporter"
-        sections.append(section)
+    by_key: dict[tuple[str, str], list[FidelityRecord]] = {}
+    for record in records:
+        by_key.setdefault(record.key, []).append(record)
+    sections = [section(by_key[key], settings, include_people) for key in sorted(by_key)]
     return {
         "settings": {"bands": {"low_max": settings.low_max, "moderate_max": settings.moderate_max},
                      "drift_flag_points": settings.drift_flag_points,

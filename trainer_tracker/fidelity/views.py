@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from .models import FidelityItemScore, FidelityRecord
 
 bp = Blueprint("fidelity", __name__)
 DETAIL_ROLES = (roles.ADMIN, roles.PROGRAMME_LEAD, roles.SITE_LEAD)  # may see records behind figures
+PEOPLE_SHOWN = 50  # trainers or peer supporters listed on the dashboard, lowest fidelity first
+REFRESH_SECONDS = 300.0  # at most one background recomputation of a checklist's figures per 5 minutes per process
 
 
 def _checklists():
@@ -128,32 +131,58 @@ def _chart(label: str, figures: list[dict], name) -> str:
 @bp.get("/fidelity")
 @allow(*roles.AGGREGATE_VIEWERS)
 def dashboard():
-    records = data.records(site_id=_scope_site())
+    from ..dashboard import cache
+
+    site_id = _scope_site()
     detail = current_user.role in DETAIL_ROLES
-    full = report.build(records, include_people=detail)
-    checklists = _checklists()
-    sections = full["checklists"]
+    settings = FidelitySettings.from_programme()
+    counts, _, _ = cache.refreshed("fidelity-sections", (site_id,), lambda: data.section_counts(site_id),
+                                   data.version)  # a count over every record: kept like the figures
+    sections = sorted(({"checklist_id": cid, "checklist_version": ver, "records": n} for cid, ver, n in counts),
+                      key=lambda s: (-s["records"], s["checklist_id"], s["checklist_version"]))
     chosen_id, chosen_version = request.args.get("checklist"), request.args.get("version")
     if chosen_id and "@" in chosen_id:
         chosen_id, chosen_version = chosen_id.split("@", 1)
-    section = None
-    if sections:
-        section = next((s for s in sections if s["checklist_id"] == chosen_id and
-                        (chosen_version is None or s["checklist_version"] == chosen_version)), None)
-        section = section or max(sections, key=lambda s: s["records"])
-    names, titles = {}, {}
+    chosen = next((s for s in sections if s["checklist_id"] == chosen_id and
+                   (chosen_version is None or s["checklist_version"] == chosen_version)), None)
+    chosen = chosen or (sections[0] if sections else None)
+    section, attention, computed_at, stale = None, [], None, False
+    if chosen is not None:
+        key = (chosen["checklist_id"], chosen["checklist_version"])
+
+        def compute() -> dict:
+            records = data.records(site_id=site_id, checklist=key)
+            if not records:
+                return {"section": None, "attention": []}
+            section = report.section(records, settings, include_people=detail)
+            if "by_person" in section:
+                # Thousands of peer supporters nationally: the page lists those with the lowest
+                # fidelity (the CSV export and `cascade report fidelity` have everyone).
+                people = section["by_person"]
+                section["people_total"] = len(people)
+                section["by_person"] = sorted(people, key=lambda f: (f["mean"] is None, f["mean"] or 0,
+                                                                     str(f["group"])))[:PEOPLE_SHOWN]
+            return {"section": section, "attention": _needs_attention(records, settings) if detail else []}
+
+        # Figures over every record of a checklist take seconds at national scale: they are kept
+        # until a record or certification changes, and then recomputed in the background while
+        # the earlier figures are shown with their time (docs/benchmarks.md).
+        snapshot, computed_at, stale = cache.refreshed(
+            "fidelity-section", (site_id, detail, key), compute, data.version,
+            background=cache.background_runner(), min_interval=REFRESH_SECONDS)
+        section, attention = snapshot["section"], snapshot["attention"]
+    checklists = _checklists()
+    titles = {key[0]: checklist.title for key, checklist in checklists.items()}
+    names = {}
     if section is not None and detail and "by_person" in section:
         ids = [f["group"] for f in section["by_person"] if isinstance(f["group"], int)]
         names = {p.id: p.name for p in Person.select().where(Person.id.in_(ids))} if ids else {}
-    for key, checklist in checklists.items():
-        titles[key[0]] = checklist.title
     component_text = {}
     if section is not None:
         checklist = checklists.get((section["checklist_id"], section["checklist_version"]))
         if checklist is not None:
             component_text = {i.id: (i.text, i.essential) for i in checklist.items}
     modules = {m.id: m.title for m in get_curriculum().modules}
-    attention = _needs_attention(records, section) if (section and detail) else []
     charts = {}
     if section is not None:
         charts["generation"] = _chart("Fidelity % by generation", section["by_generation"],
@@ -161,18 +190,19 @@ def dashboard():
         charts["site"] = _chart("Fidelity % by site", section["by_site"], lambda f: str(f["group"]))
         charts["components"] = _chart("Fidelity % by core component", section["components"],
                                       lambda f: component_text.get(f["item_id"], (f["item_id"],))[0][:50])
-    return render_template("fidelity/dashboard.html", full=full, section=section, sections=sections, titles=titles,
-                           names=names, component_text=component_text, modules=modules, detail=detail,
-                           attention=attention, charts=charts, settings=full["settings"])
+    settings_view = {"bands": {"low_max": settings.low_max, "moderate_max": settings.moderate_max},
+                     "drift_flag_points": settings.drift_flag_points}
+    return render_template("fidelity/dashboard.html", section=section, sections=sections, chosen=chosen,
+                           titles=titles, names=names, component_text=component_text, modules=modules,
+                           detail=detail, attention=attention, charts=charts, settings=settings_view,
+                           computed_at=dt.datetime.fromtimestamp(computed_at) if computed_at else None,
+                           stale=stale)
 
 
-def _needs_attention(records, section) -> list[dict]:
-    """Occasions scored in the low band for the chosen checklist, lowest first."""
-    settings = FidelitySettings.from_programme()
+def _needs_attention(records, settings) -> list[dict]:
+    """Records of one checklist version scored in the low band, lowest first."""
     rows = []
     for r in records:
-        if (r.checklist_id, r.checklist_version) != (section["checklist_id"], section["checklist_version"]):
-            continue
         scored = score_items(r.scores, settings)
         if scored.percent is not None and scored.band == "low":
             rows.append({"record_id": r.record_id, "percent": scored.percent, "site": r.site,

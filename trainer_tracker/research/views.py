@@ -76,20 +76,40 @@ def due():
         if code and site_id is None:
             site = Site.get_or_none(Site.code == code)
             site_id = site.id if site else None
-    rows = tracking.due_list(registry(), today, site_id=site_id, cps_id=cps_id)
-    status = request.args.get("status")
-    if status:
-        rows = [r for r in rows if r.status == status]
-    names = {p.id: p.name for p in Person.select().where(Person.id.in_({r.cps_id for r in rows if r.cps_id}))} if rows else {}
-    summary: dict = {}
-    for r in rows:
-        summary.setdefault(r.site, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
-    per_cps: dict = {}
-    for r in rows:
-        if r.cps_id:
-            per_cps.setdefault(r.cps_id, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
-    return render_template("research/due.html", rows=rows[:300], total=len(rows), summary=summary, per_cps=per_cps,
-                           names=names, status=status, sites=list(Site.select().order_by(Site.name)),
+    status = request.args.get("status") or None
+
+    def compute() -> dict:
+        rows = tracking.due_list(registry(), today, site_id=site_id, cps_id=cps_id)
+        summary: dict = {}
+        per_cps: dict = {}
+        for r in rows:
+            summary.setdefault(r.site, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
+            if r.cps_id:
+                per_cps.setdefault(r.cps_id, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
+        shown = {s: [r for r in rows if r.status == s][:300] for s in ("overdue", "due", "due_soon")}
+        shown[None] = rows[:300]
+        # The peer supporters with most overdue first; a national list is not read past the top.
+        ranked = sorted(per_cps.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["due"], kv[0]))
+        per_cps = {"rows": ranked[:100], "total": len(ranked)}
+        ids = {pid for pid, _ in per_cps["rows"]}
+        names = {p.id: p.name for p in Person.select(Person.id, Person.given_name, Person.family_name)
+                 .where(Person.id.in_(ids))} if ids else {}
+        totals = {s: sum(1 for r in rows if r.status == s) for s in ("overdue", "due", "due_soon")}
+        totals[None] = len(rows)
+        return {"shown": shown, "totals": totals, "summary": summary, "per_cps": per_cps, "names": names}
+
+    # The programme-wide list takes seconds at national scale: it is kept until the data changes
+    # and then worked out again in the background, at most every two minutes (docs/benchmarks.md).
+    from ..dashboard import cache
+
+    due_list, computed_at, stale = cache.refreshed(
+        "research-due", (today.isoformat(), site_id, cps_id), compute, cache.data_version,
+        background=cache.background_runner() if cps_id is None else None, min_interval=120.0)
+    status = status if status in due_list["shown"] else None
+    return render_template("research/due.html", rows=due_list["shown"][status], total=due_list["totals"][status],
+                           summary=due_list["summary"], per_cps=due_list["per_cps"], names=due_list["names"],
+                           status=status, sites=list(Site.select().order_by(Site.name)),
+                           computed_at=dt.datetime.fromtimestamp(computed_at), stale=stale,
                            is_staff=current_user.role in roles.STAFF)
 
 
