@@ -39,8 +39,8 @@ def _args(argv=None):
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated: " + ", ".join(SECTIONS))
     parser.add_argument("--scale", type=float, default=None, help="full scale (default 1.0; 0.05 with --quick)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached SQLite databases")
-    parser.add_argument("--samples", type=int, default=None, help="requests per page (default 40; 12 quick)")
-    parser.add_argument("--seconds", type=float, default=None, help="write test length (default 20; 6 quick)")
+    parser.add_argument("--samples", type=int, default=None, help="requests per page (default 40; 10 quick)")
+    parser.add_argument("--seconds", type=float, default=None, help="write test length (default 20; 4 quick)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: as production)")
     parser.add_argument("--site-modules", type=int, default=None, help="module pages (default 200; 60 quick)")
@@ -56,8 +56,8 @@ def main(argv=None) -> None:
     if unknown:
         sys.exit(f"unknown section(s): {', '.join(sorted(unknown))}")
     scale = args.scale or (0.05 if args.quick else 1.0)
-    samples = args.samples or (12 if args.quick else 40)
-    seconds = args.seconds or (6 if args.quick else 20)
+    samples = args.samples or (10 if args.quick else 40)
+    seconds = args.seconds or (4 if args.quick else 20)
     budget = 8 if args.quick else 60
     from trainer_tracker.serve import default_workers
 
