@@ -450,11 +450,17 @@ def _mean_interval(values: Sequence[float], confidence: float = CONFIDENCE):
 
 
 def _figure(group_key, by_label, occasions, settings, item_id=None) -> Figure:
-    checklist_id, version, group = group_key
     if item_id is None:
         values = [o.percent for o in occasions]
     else:
         values = [o.item_percent(item_id) for o in occasions]
+    n_records = sum(o.records for o in occasions if item_id is None or _rated(o, item_id))
+    return _figure_of(group_key, by_label, values, n_records, settings, item_id)
+
+
+def _figure_of(group_key, by_label, values, n_records, settings, item_id=None) -> Figure:
+    """The figure of one group from its occasions' values (None: no score)."""
+    checklist_id, version, group = group_key
     scored = [v for v in values if v is not None]
     mean, sd, low, high, note = _mean_interval(scored)
     counts = {name: 0 for name in BANDS}
@@ -477,7 +483,7 @@ def _figure(group_key, by_label, occasions, settings, item_id=None) -> Figure:
         maximum=max(scored) if scored else None,
         band=settings.band(mean) if mean is not None else None,
         band_counts=counts,
-        n_records=sum(o.records for o in occasions if item_id is None or _rated(o, item_id)),
+        n_records=n_records,
         n_unscored=len(values) - len(scored),
         note=note,
     )
@@ -710,10 +716,26 @@ def occasion_figures(occasions: Sequence[_Occasion], by: str | None = None, *, i
         if not items:
             figures.append(_figure(group_key, by, group, settings))
             continue
+        values, n_records = _item_values(group)
         for item_id in _item_ids(group):
-            rated = [o for o in group if _rated(o, item_id)]
-            figures.append(_figure(group_key, by, rated, settings, item_id=item_id))
+            figures.append(_figure_of(group_key, by, values[item_id], n_records[item_id], settings, item_id))
     return _sorted(figures, by_item=items)
+
+
+def _item_values(occasions: Sequence[_Occasion]) -> tuple[dict[str, list], dict[str, int]]:
+    """Per item, in one pass: the item % of every occasion that rated it (None where it was not
+    applicable) and the records behind them; what _figure works out item by item."""
+    values: dict[str, list] = {}
+    n_records: dict[str, int] = {}
+    for occasion in occasions:
+        for item_id, scores in occasion.items.items():
+            values.setdefault(item_id, []).append(100 * sum(scores) / (len(scores) * MAX_ITEM_SCORE))
+            n_records[item_id] = n_records.get(item_id, 0) + occasion.records
+        for item_id in occasion.not_applicable:
+            if item_id not in occasion.items:
+                values.setdefault(item_id, []).append(None)
+                n_records[item_id] = n_records.get(item_id, 0) + occasion.records
+    return values, n_records
 
 
 def occasion_drift(occasions: Sequence[_Occasion], by: str | None = None, *, items: bool = False,
@@ -734,9 +756,11 @@ def occasion_drift(occasions: Sequence[_Occasion], by: str | None = None, *, ite
             gen2 = [o.percent for o in generations[2] if o.percent is not None]
             result.append(_drift(group_key, by, gen1, gen2, settings))
             continue
+        values1, _ = _item_values(generations[1])
+        values2, _ = _item_values(generations[2])
         for item_id in _item_ids([*generations[1], *generations[2]]):
-            gen1 = [v for o in generations[1] if (v := o.item_percent(item_id)) is not None]
-            gen2 = [v for o in generations[2] if (v := o.item_percent(item_id)) is not None]
+            gen1 = [v for v in values1.get(item_id, ()) if v is not None]
+            gen2 = [v for v in values2.get(item_id, ()) if v is not None]
             result.append(_drift(group_key, by, gen1, gen2, settings, item_id=item_id))
     return _sorted(result, by_item=items)
 
