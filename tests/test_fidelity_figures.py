@@ -398,11 +398,14 @@ def test_icc_matches_shrout_and_fleiss_1979():
     assert icc_2_1([[1, 1], [1, 1]]) is None  # no variation at all
 
 
-def test_weighted_kappa_agrees_with_scikit_learn_when_installed():
-    metrics = pytest.importorskip("sklearn.metrics")
+def test_weighted_kappa_agrees_with_scikit_learn():
+    # Reference values from scikit-learn 1.9.1: sklearn.metrics.cohen_kappa_score(first, second,
+    # labels=[0, 1, 2], weights=...) for quadratic, linear and no weights. Kept as numbers so the
+    # suite does not install scikit-learn for one comparison (and never skips it).
     first, second = [2, 2, 1, 0, 2, 1, 0, 1], [2, 1, 1, 0, 2, 2, 1, 0]
-    expected = metrics.cohen_kappa_score(first, second, labels=[0, 1, 2], weights="quadratic")
-    assert weighted_kappa(first, second) == pytest.approx(expected)
+    assert weighted_kappa(first, second) == pytest.approx(0.5897435897435898)
+    assert weighted_kappa(first, second, weights="linear") == pytest.approx(0.40740740740740744)
+    assert weighted_kappa(first, second, weights=None) == pytest.approx(0.23809523809523814)
 
 
 # --- results for the tracker --------------------------------------------------------------------
