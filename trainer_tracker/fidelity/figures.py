@@ -316,7 +316,8 @@ class _Occasion:
     not_applicable: set[str] = field(default_factory=set)
     records: int = 0
 
-    def add(self, record: FidelityRecord) -> None:
+    def add(self, record: FidelityRecord) -> float | None:
+        """Pool one more record; returns that record's own fidelity % (None: nothing applied)."""
         # The record's scores were checked when it was made (FidelityRecord.__post_init__).
         self.records += 1
         total = applicable = 0
@@ -328,7 +329,10 @@ class _Occasion:
                 applicable += 1
                 self.items.setdefault(item_id, []).append(value)
         if applicable:
-            self.percents.append(100 * total / (MAX_ITEM_SCORE * applicable))
+            percent = 100 * total / (MAX_ITEM_SCORE * applicable)
+            self.percents.append(percent)
+            return percent
+        return None
 
     @property
     def percent(self) -> float | None:
@@ -585,13 +589,14 @@ def welch_interval(
     n1, n2 = len(earlier), len(later)
     if n1 < 2 or n2 < 2:
         raise ValueError("Welch's interval needs at least 2 values in each group")
-    v1, v2 = statistics.variance(earlier), statistics.variance(later)
+    v1 = _stdev(earlier, math.fsum(earlier) / n1) ** 2
+    v2 = _stdev(later, math.fsum(later) / n2) ** 2
     a, b = v1 / n1, v2 / n2
     if a + b == 0:
         raise ValueError("both groups have no spread, so there is no interval")
     se = math.sqrt(a + b)
     df = (a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
-    difference = statistics.fmean(later) - statistics.fmean(earlier)
+    difference = math.fsum(later) / n2 - math.fsum(earlier) / n1
     half = float(stats.t.ppf(0.5 + confidence / 2, df)) * se
     return WelchInterval(difference, se, df, difference - half, difference + half, confidence)
 
@@ -629,11 +634,8 @@ class Drift:
 
 def _summary(values: Sequence[float]) -> GenerationSummary:
     n = len(values)
-    return GenerationSummary(
-        n=n,
-        mean=statistics.fmean(values) if n else None,
-        sd=statistics.stdev(values) if n >= 2 else None,
-    )
+    mean = math.fsum(values) / n if n else None
+    return GenerationSummary(n=n, mean=mean, sd=_stdev(values, mean) if n >= 2 else None)
 
 
 def _drift(group_key, label, gen1, gen2, settings, item_id=None) -> Drift:
@@ -686,15 +688,35 @@ def _drift(group_key, label, gen1, gen2, settings, item_id=None) -> Drift:
     )
 
 
-def section_occasions(records: Sequence[FidelityRecord]) -> list[_Occasion]:
+def section_occasions(records: Sequence[FidelityRecord],
+                      record_percents: list | None = None) -> list[_Occasion]:
     """The occasions of one checklist version's records, raters pooled: computed once, then
     grouped many ways by occasion_figures/occasion_drift (same figures as aggregate,
     item_figures, cascade_drift and item_drift for any grouping fixed by the occasion)."""
     keys = {r.key for r in records}
     if len(keys) > 1:
         raise ValueError(f"records of one checklist version expected, got {sorted(keys)}")
-    groups = _occasions(records, lambda record: None, True)
-    return next(iter(groups.values()), [])
+    occasions: dict[Hashable, _Occasion] = {}
+    for index, record in enumerate(records):
+        key = record.occasion if record.occasion is not None else ("record", index)
+        occasion = occasions.get(key)
+        if occasion is None:
+            occasion = occasions[key] = _Occasion(record)
+        percent = occasion.add(record)
+        if record_percents is not None:
+            record_percents.append((record, percent))
+    return list(occasions.values())
+
+
+def record_figures(record_percents: Sequence[tuple[FidelityRecord, float | None]], by: str,
+                   settings: FidelitySettings | None = None) -> list[Figure]:
+    """aggregate(records, by, collapse_raters=False) from the records' own fidelity % as
+    section_occasions collected them: each record counts on its own (e.g. by rater role)."""
+    settings = _settings(settings)
+    groups: dict[tuple, list] = {}
+    for record, percent in record_percents:
+        groups.setdefault((record.checklist_id, record.checklist_version, record.get(by)), []).append(percent)
+    return _sorted(_figure_of(group_key, by, values, len(values), settings) for group_key, values in groups.items())
 
 
 def _group(occasions: Sequence[_Occasion], by: str | None) -> dict[tuple, list[_Occasion]]:

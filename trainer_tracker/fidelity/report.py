@@ -10,10 +10,10 @@ from __future__ import annotations
 from .figures import (
     FidelityRecord,
     FidelitySettings,
-    aggregate,
     occasion_drift,
     occasion_figures,
     rater_agreement,
+    record_figures,
     section_occasions,
 )
 
@@ -26,7 +26,8 @@ def section(subset: list[FidelityRecord], settings: FidelitySettings, include_pe
     pins that), in one pass instead of one per figure.
     """
     checklist_id, version = subset[0].key
-    occasions = section_occasions(subset)
+    record_percents: list = []
+    occasions = section_occasions(subset, record_percents)
     person_key = "trainer_id" if any(r.delivery_id is not None for r in subset) else "cps_id"
 
     def figures(by=None, items=False):
@@ -42,8 +43,7 @@ def section(subset: list[FidelityRecord], settings: FidelitySettings, include_pe
         "overall": figures(),
         "by_generation": figures("generation"),
         "by_site": figures("site"),
-        "by_rater_role": [f.to_dict() for f in aggregate(subset, "rater_role", settings=settings,
-                                                         collapse_raters=False)],
+        "by_rater_role": [f.to_dict() for f in record_figures(record_percents, "rater_role", settings)],
         "components": figures(items=True),
         "drift": drift(),
         "drift_by_site": drift("site"),
