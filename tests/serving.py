@@ -10,10 +10,10 @@ import uuid
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-import pytest
+import pgserver
+from pgserver import PG
 
 REPO = Path(__file__).resolve().parents[1]
-PG = {"host": os.environ.get("CASCADE_TEST_PG_HOST", "127.0.0.1"), "port": 5432, "user": "postgres"}
 SMALL_SCALE = 0.002  # the synthetic programme's minimum sizes: 3 sites, ~45 people, 120 carers
 
 
@@ -45,32 +45,15 @@ def synth(url: str, tmp_path: Path, scale: float = SMALL_SCALE) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def postgres_problem() -> str | None:
-    try:
-        import psycopg2
-
-        psycopg2.connect(connect_timeout=3, dbname="test", **PG).close()
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
-        return str(exc).strip().splitlines()[0]
-
-
 @contextmanager
 def database_url(backend: str, tmp_path: Path):
     """An empty database: an SQLite file, or a PostgreSQL database dropped afterwards."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'serving.sqlite'}"
         return
-    problem = postgres_problem()
-    if problem:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
-        pytest.skip(f"PostgreSQL not reachable ({problem})")
-    import psycopg2
-
+    pgserver.require()
     name = "cascade_serving_" + uuid.uuid4().hex[:10]
-    with closing(psycopg2.connect(dbname="test", **PG)) as conn:
-        conn.autocommit = True
+    with closing(pgserver.connect()) as conn:
         conn.cursor().execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
@@ -79,6 +62,5 @@ def database_url(backend: str, tmp_path: Path):
 
         if database.obj is not None and not database.obj.is_closed():
             database.obj.close()
-        with closing(psycopg2.connect(dbname="test", **PG)) as conn:
-            conn.autocommit = True
+        with closing(pgserver.connect()) as conn:
             conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

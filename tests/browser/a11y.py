@@ -310,29 +310,45 @@ def _phone_check(scan: Scan, page, label: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+class _PageChecks:
+    """axe runs in a tab while the other tab loads; once a tab's axe run is collected, the same
+    page gets the phone checks. Results go into the scan."""
+
+    def __init__(self, scan: Scan):
+        self.scan = scan
+        self.queue = AxeQueue()
+        self.waiting: dict[int, str] = {}  # tab -> label of the page whose axe run is still going
+
+    def start(self, tab, label: str) -> None:
+        self.queue.start(tab, label)
+        self.waiting[id(tab)] = label
+
+    def settle(self, tab) -> None:
+        """Collect the tab's axe run and phone-check its page (before the tab moves on)."""
+        self.queue.finish(tab)
+        label = self.waiting.pop(id(tab), None)
+        if label is not None:
+            _phone_check(self.scan, tab, label)
+
+    def finish(self, tabs) -> None:
+        for tab in tabs:
+            self.settle(tab)
+        self.scan.axe, self.scan.axe_checked = self.queue.problems, self.queue.checked
+
+
 def scan_site(browser, base_url: str, paths: list[str], label_prefix: str) -> Scan:
     """axe and the phone checks on every given page of a site, two tabs at a time."""
     scan = Scan()
-    queue = AxeQueue()
-    waiting: dict[int, str] = {}  # tab -> label of the page whose axe run is still going
+    checks = _PageChecks(scan)
     with open_tabs(browser, 2) as tabs:
-        def settle(tab):
-            queue.finish(tab)
-            label = waiting.pop(id(tab), None)
-            if label is not None:
-                _phone_check(scan, tab, label)
-
         for i, path in enumerate(paths):
             tab = tabs[i % 2]
-            settle(tab)
+            checks.settle(tab)
             tab.goto(f"{base_url}/{path}")
             label = f"{label_prefix}/{path}"
             scan.pages.append(label)
-            queue.start(tab, label)
-            waiting[id(tab)] = label
-        for tab in tabs:
-            settle(tab)
-    scan.axe, scan.axe_checked = queue.problems, queue.checked
+            checks.start(tab, label)
+        checks.finish(tabs)
     return scan
 
 
@@ -344,8 +360,7 @@ def scan_tracker(browser, base_url: str, sign_in: Callable | None, *, seen_struc
     role has already had checked is not checked again, except the role's first page, which
     carries that role's navigation."""
     scan = Scan()
-    queue = AxeQueue()
-    waiting: dict[int, str] = {}
+    checks = _PageChecks(scan)
     forms_to_try: list[tuple[str, int, str]] = []
 
     def skip(url: str) -> bool:
@@ -353,14 +368,9 @@ def scan_tracker(browser, base_url: str, sign_in: Callable | None, *, seen_struc
         return path.startswith(("/logout", "/site/", "/static/", "/health")) or path.endswith((".csv", ".zip"))
 
     with open_tabs(browser, 2, sign_in=sign_in) as tabs:
-        def settle(tab):
-            queue.finish(tab)
-            label = waiting.pop(id(tab), None)
-            if label is not None:
-                _phone_check(scan, tab, label)
-
         starts = [f"{base_url}/"] + ([f"{base_url}/verify?code=NOT-A-CODE"] if sign_in is None else [])
-        for tab, url, status in crawl(tabs, starts, max_pages=max_pages, skip=skip, before_navigate=settle):
+        for tab, url, status in crawl(tabs, starts, max_pages=max_pages, skip=skip,
+                                     before_navigate=checks.settle):
             label = url.replace(base_url, "") or "/"
             scan.pages.append(label)
             if status >= 400:
@@ -377,21 +387,17 @@ def scan_tracker(browser, base_url: str, sign_in: Callable | None, *, seen_struc
             signature = structure_signature(tab)
             if len(scan.pages) == 1 or signature not in seen_structures:
                 seen_structures.add(signature)
-                queue.start(tab, label)
-                waiting[id(tab)] = label
+                checks.start(tab, label)
         for i, (url, index, label) in enumerate(forms_to_try):
             tab = tabs[i % 2]
-            settle(tab)
+            checks.settle(tab)
             tab.goto(url)
             submit_empty(tab, index)
             scan.pages.append(label)
             scan.errors += [Problem(label, "error-summary-link", "serious", href, "error summary links to no field")
                             for href in broken_error_links(tab)]
-            queue.start(tab, label)
-            waiting[id(tab)] = label
-        for tab in tabs:
-            settle(tab)
-    scan.axe, scan.axe_checked = queue.problems, queue.checked
+            checks.start(tab, label)
+        checks.finish(tabs)
     return scan
 
 

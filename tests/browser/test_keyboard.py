@@ -86,16 +86,20 @@ SITE_PAGES = [("supporter", "", DESKTOP), ("supporter", "modules/listening-and-s
               ("trainer", "modules/running-a-training-session/", DESKTOP), ("trainer", "glossary/", PHONE)]
 
 
-@pytest.mark.parametrize(("edition", "path", "viewport"), SITE_PAGES,
-                         ids=[f"{e}/{p}-{'phone' if v is PHONE else 'desktop'}" for e, p, v in SITE_PAGES])
-def test_site_page_by_keyboard(browser, site_servers, edition, path, viewport):
-    page = new_page(browser, viewport)
-    url = f"{site_servers[edition]}/{path}"
+def check_page_by_keyboard(page, url: str) -> None:
+    """The skip link, then every control of the page by Tab (a fresh load for each), then close."""
     page.goto(url)
     check_skip_link(page)
     page.goto(url)
     check_whole_page(page)
     page.context.close()
+
+
+@pytest.mark.parametrize(("edition", "path", "viewport"), SITE_PAGES,
+                         ids=[f"{e}/{p}-{'phone' if v is PHONE else 'desktop'}" for e, p, v in SITE_PAGES])
+def test_site_page_by_keyboard(browser, site_servers, edition, path, viewport):
+    page = new_page(browser, viewport)
+    check_page_by_keyboard(page, f"{site_servers[edition]}/{path}")
 
 
 def test_site_search_and_navigation_by_keyboard(browser, site_servers):
@@ -183,12 +187,7 @@ def test_tracker_page_by_keyboard(browser, tracker, email, path, viewport):
         page.goto(f"{tracker.url}/my/caseload")
         page.locator("main tr", has_text="Being supported").locator("a").first.click()
         path = page.get_by_role("link", name="Record a contact").get_attribute("href")
-    url = f"{tracker.url}{path}"
-    page.goto(url)
-    check_skip_link(page)
-    page.goto(url)
-    check_whole_page(page)
-    page.context.close()
+    check_page_by_keyboard(page, f"{tracker.url}{path}")
 
 
 def test_sign_in_with_the_keyboard(browser, tracker):

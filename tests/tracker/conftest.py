@@ -15,31 +15,11 @@ import pytest
 
 os.environ.setdefault("CASCADE_FAST_PASSWORD_HASH", "1")  # before the passwords module is imported
 
-PG = {"host": os.environ.get("CASCADE_TEST_PG_HOST", "127.0.0.1"), "port": 5432, "user": "postgres",
-      "dbname": "test"}
+from pgserver import PG  # noqa: E402
+from pgserver import connect as _pg_connect
+from pgserver import require as _require_postgres
+
 PASSWORD = "correct horse battery staple"
-
-
-def _postgres_available() -> str | None:
-    try:
-        import psycopg2
-
-        conn = psycopg2.connect(connect_timeout=3, **PG)
-        conn.close()
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
-        return str(exc).strip().splitlines()[0]
-
-
-_PG_PROBLEM = _postgres_available()
-
-
-def _pg_connect(dbname: str = "test"):
-    import psycopg2
-
-    conn = psycopg2.connect(**{**PG, "dbname": dbname})
-    conn.autocommit = True
-    return conn
 
 
 def _pg_url(dbname: str, schema: str | None = None) -> str:
@@ -57,10 +37,8 @@ def _close_bound():
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request):
-    if request.param == "postgres" and _PG_PROBLEM is not None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"PostgreSQL at {PG['host']}:5432 is required in CI but unreachable: {_PG_PROBLEM}")
-        pytest.skip(f"PostgreSQL not reachable ({_PG_PROBLEM})")
+    if request.param == "postgres":
+        _require_postgres()
     return request.param
 
 

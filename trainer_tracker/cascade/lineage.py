@@ -62,8 +62,9 @@ def generation_from(steps: list[LineageStep], founding: bool) -> int | None:
     return None
 
 
-def generations(person_ids: list[int] | None = None, limit: int = DEPTH_LIMIT) -> dict[int, int]:
-    """Generation of every person in the cascade (or of the given ids), in one recursive query."""
+def _generation_paths(limit: int):
+    """Recursive CTE `gen(person_id, generation)`: one row per certification path from a founding
+    trainer (generation 0); a person's generation is the MIN over their rows."""
     base = Person.select(Person.id.alias("person_id"), Value(0).alias("generation")).where(
         Person.founding_trainer == True)  # noqa: E712
     cte = base.cte("gen", recursive=True, columns=("person_id", "generation"))
@@ -71,7 +72,12 @@ def generations(person_ids: list[int] | None = None, limit: int = DEPTH_LIMIT) -
     step = (C.select(C.person, cte.c.generation + 1)
             .join(cte, on=(C.certified_by == cte.c.person_id))
             .where(C.renewal_of.is_null() & (cte.c.generation < limit)))
-    cte = cte.union_all(step)
+    return cte.union_all(step)
+
+
+def generations(person_ids: list[int] | None = None, limit: int = DEPTH_LIMIT) -> dict[int, int]:
+    """Generation of every person in the cascade (or of the given ids), in one recursive query."""
+    cte = _generation_paths(limit)
     query = (cte.select_from(cte.c.person_id, fn.MIN(cte.c.generation))
              .group_by(cte.c.person_id))
     if person_ids is not None:
@@ -82,14 +88,7 @@ def generations(person_ids: list[int] | None = None, limit: int = DEPTH_LIMIT) -
 def generation_totals(site_id: int | None = None, limit: int = DEPTH_LIMIT) -> dict[int, int]:
     """How many people (of one site) are in each generation, counted in the database (one query):
     the same figures as counting generations() in Python, without reading every person."""
-    base = Person.select(Person.id.alias("person_id"), Value(0).alias("generation")).where(
-        Person.founding_trainer == True)  # noqa: E712
-    cte = base.cte("gen", recursive=True, columns=("person_id", "generation"))
-    C = Certification
-    step = (C.select(C.person, cte.c.generation + 1)
-            .join(cte, on=(C.certified_by == cte.c.person_id))
-            .where(C.renewal_of.is_null() & (cte.c.generation < limit)))
-    cte = cte.union_all(step)
+    cte = _generation_paths(limit)
     per_person = (Person.select(Person.id, fn.MIN(cte.c.generation).alias("generation"))
                   .join(cte, on=(Person.id == cte.c.person_id))
                   .group_by(Person.id)

@@ -18,27 +18,20 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def synth(scale: float, reset: bool, seed: int, as_json: bool) -> None:
     """Load a synthetic programme (fictional people) into an empty database, for benchmarks."""
-    from ..app import ConfigError, create_app
     from ..content import load_curriculum
     from ..db import database
     from ..migrate import upgrade
     from ..synth import SynthRefused, is_empty, load, truncate_all
-    from .tracker import _demo_secret
+    from .tracker import _app, _demo_secret, delete_sqlite_files
 
     if scale <= 0:
         raise click.BadParameter("must be above 0", param_hint="--scale")
     _demo_secret(True)  # loading data needs no secret
-    try:
-        app = create_app()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    app = _app()
     url = app.config["DATABASE_URL"]
     if reset and url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        database.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        app = create_app()
+        delete_sqlite_files(url)
+        app = _app()
     with app.app_context():
         database.connect(reuse_if_open=True)
         try:

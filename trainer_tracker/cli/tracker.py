@@ -14,6 +14,16 @@ import click
 from ..accounts import roles
 
 
+def delete_sqlite_files(url: str) -> None:
+    """Close the connection and delete an SQLite database with its WAL and shared-memory files."""
+    from ..db import database
+
+    database.close()
+    path = url.removeprefix("sqlite:///")
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
 def _app(**config):
     from ..app import ConfigError, create_app
 
@@ -66,10 +76,7 @@ def demo(reset: bool) -> None:
     if reset:
         if not url.startswith("sqlite:///"):
             raise click.ClickException("--reset only deletes SQLite files; drop a PostgreSQL database yourself.")
-        path = Path(url.removeprefix("sqlite:///"))
-        database.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        delete_sqlite_files(url)
         app = _app()
     with app.app_context():
         database.connect(reuse_if_open=True)

@@ -28,26 +28,12 @@ def _load_checklist_files(root: str):
 
 def version() -> tuple:
     """Changes whenever a fidelity figure could: a record added (records are never edited or
-    deleted) or a certification changed (generations come from the lineage).
-
-    The highest ids plus the number of rows among the last WINDOW ids: index look-ups whatever
-    the size, and the count catches a PostgreSQL transaction that took its id before another
-    one but committed after it (as dashboard/cache.py's data_version does for the audit log).
-    """
-    from peewee import fn
-
+    deleted) or a certification changed (generations come from the lineage). See
+    dashboard/cache.py's table_version for why a count of the latest rows goes with the highest id."""
     from ..cascade.models import CertificationEvent
+    from ..dashboard.cache import table_version
 
-    parts: tuple = ()
-    for model in (Row, CertificationEvent):
-        top = model.select(fn.MAX(model.id))
-        row = (model.select(fn.MAX(model.id), fn.COUNT(model.id))
-               .where(model.id > fn.COALESCE(top, 0) - WINDOW).tuples().first())
-        parts += tuple(row or (None, 0))
-    return parts
-
-
-WINDOW = 1000
+    return table_version(Row) + table_version(CertificationEvent)
 
 
 def section_counts(site_id: int | None = None) -> list[tuple[str, str, int]]:
