@@ -18,9 +18,9 @@ def plan_for(url: str, clients: int) -> tuple[Plan, dict]:
     """Active matches to write contacts on, contacts to rate, and the high-water marks before the run."""
     from peewee import fn
 
+    from cascade.assessments.checklists import load_checklists
+    from cascade.config import programme
     from trainer_tracker.accounts.models import User
-    from trainer_tracker.config import programme
-    from trainer_tracker.content.checklists import load_checklists
     from trainer_tracker.db import bind, database
     from trainer_tracker.fidelity.models import FidelityRecord
     from trainer_tracker.support.models import Contact, Match

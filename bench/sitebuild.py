@@ -91,7 +91,7 @@ def markdown_floor(root: Path, edition: str, published: list[str] | None = None)
     """
     import markdown
 
-    from trainer_tracker.content import load_curriculum
+    from cascade.content import load_curriculum
 
     curriculum = load_curriculum(root / "curriculum")
     names, options = _markdown_extensions(root)
@@ -133,11 +133,11 @@ def _html_pages(folder: Path) -> int:
 
 
 def run(tmp: Path, modules: int = 200) -> dict:
-    from trainer_tracker.publishing.build import build_edition
+    from cascade.site.build import build_edition
 
     root = scaled_content(tmp, modules)
     results = {"modules": modules}
-    from trainer_tracker.publishing import state
+    from cascade.site import state
 
     for edition in ("supporter", "trainer"):
         out = tmp / "out" / edition

@@ -1,3 +1,3 @@
-"""MkDocs hooks for both editions. The logic lives in trainer_tracker.publishing.hooks."""
+"""MkDocs hooks for both editions. The logic lives in cascade.site.hooks."""
 
-from trainer_tracker.publishing.hooks import on_config, on_files, on_page_markdown  # noqa: F401
+from cascade.site.hooks import on_config, on_files, on_page_markdown  # noqa: F401

@@ -1,3 +1,3 @@
-"""mkdocs-macros module. The macros live in trainer_tracker.publishing.macros."""
+"""mkdocs-macros module. The macros live in cascade.site.macros."""
 
-from trainer_tracker.publishing.macros import define_env  # noqa: F401
+from cascade.site.macros import define_env  # noqa: F401

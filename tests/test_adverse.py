@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from trainer_tracker.research.adverse import (
+from cascade.stats.adverse import (
     SERIOUSNESS_CRITERIA,
     AdverseEvent,
     AdverseEventError,

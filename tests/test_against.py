@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content import worddiff
-from trainer_tracker.content.versioning import next_version
-from trainer_tracker.content.versions import Version
+from cascade.authoring import worddiff
+from cascade.authoring.versioning import next_version
+from cascade.cli import cascade
+from cascade.content.versions import Version
 
 MODULE_REL = "curriculum/modules/peer-support-role/index.md"
 OTHER_REL = "curriculum/modules/listening-basics/index.md"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer_tracker.content import load_curriculum
-from trainer_tracker.content.checklists import (
+from cascade.assessments.checklists import (
     MODULE_ANCHORS,
     PRINCIPLE_DOMAINS,
     load_checklist,
@@ -18,9 +17,10 @@ from trainer_tracker.content.checklists import (
     module_checklist,
     module_checklists,
 )
-from trainer_tracker.content.problems import ProblemList
-from trainer_tracker.content.readability import grade, reading_age
-from trainer_tracker.content.versions import Version
+from cascade.content import load_curriculum
+from cascade.content.problems import ProblemList
+from cascade.content.readability import grade, reading_age
+from cascade.content.versions import Version
 
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<message>.+)$")
 

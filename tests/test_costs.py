@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from trainer_tracker.content.instruments import LICENSED_TEXT_ENV, load_instruments
-from trainer_tracker.research.costs import (
+from cascade.assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.assessments.scoring import score
+from cascade.stats.costs import (
     InterventionInputs,
     UnitCostError,
     check_cost_references,
@@ -18,7 +19,6 @@ from trainer_tracker.research.costs import (
     load_unit_costs,
     service_use_costs,
 )
-from trainer_tracker.research.scoring import score
 
 # Made-up round figures, so the examples can be checked by hand.
 TEST_COSTS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content import load_curriculum
+from cascade.cli import cascade
+from cascade.content import load_curriculum
 
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<message>.+)$", re.MULTILINE)
 MODULE = "curriculum/modules/peer-support-role/index.md"
@@ -201,7 +201,7 @@ def test_far_above_reading_age_is_a_warning(content_copy):
 def test_yaml_read_once_with_libyaml_gives_what_pure_python_gives(repo_root):
     import yaml
 
-    from trainer_tracker.content import frontmatter
+    from cascade.content import frontmatter
 
     text = (repo_root / MODULE).read_text(encoding="utf-8").split("\n---\n", 1)[0][len("---\n"):]
     data, lines = frontmatter.parse_yaml_with_lines(text, first_line=2)
@@ -228,7 +228,7 @@ def test_check_without_readability_leaves_out_only_the_reading_age_warnings(cont
 
 
 def test_build_reload_parses_again_only_the_files_that_changed(content_copy):
-    from trainer_tracker.publishing import state
+    from cascade.site import state
 
     docs = content_copy / "curriculum"
     state._loaded.clear()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from trainer_tracker.content import load_curriculum
-from trainer_tracker.content.readability import grade_of_markdown
-from trainer_tracker.content.translations import load_german
+from cascade.authoring.translations import load_german
+from cascade.content import load_curriculum
+from cascade.content.readability import grade_of_markdown
 
 TARGET_MEDIAN_GRADE = 6.0  # US grade 6 = reading age about 11
 

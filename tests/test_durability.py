@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from serving import bench, cascade_bin, database_url, env, synth
 
-from trainer_tracker.cli import cascade
+from cascade.cli import cascade
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import math
 import pytest
 from scipy import stats
 
-from trainer_tracker.fidelity import (
+from cascade.stats.fidelity.figures import (
     FidelityRecord,
     FidelitySettings,
     aggregate,
@@ -450,8 +450,8 @@ def test_the_one_pass_report_section_gives_the_same_figures_as_the_public_functi
     """report.section builds occasions once; every figure must equal the per-figure functions'."""
     import random
 
-    from trainer_tracker.fidelity import report
-    from trainer_tracker.fidelity.figures import (
+    from cascade.stats.fidelity import report
+    from cascade.stats.fidelity.figures import (
         aggregate,
         cascade_drift,
         item_drift,

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.cli import cascade
 
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<message>.+)$", re.MULTILINE)
 SHIPPED = {"carerqol-7d", "csri-carer", "contact-log", "training-feedback",

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content import load_curriculum
-from trainer_tracker.content import translations as tr
+from cascade.authoring import translations as tr
+from cascade.cli import cascade
+from cascade.content import load_curriculum
 
 ROLE_REL = "curriculum/modules/peer-support-role/index.md"
 TRAINER_REL = "curriculum/modules/running-a-session/index.md"

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content import load_curriculum
-from trainer_tracker.publishing import render
+from cascade.cli import cascade
+from cascade.content import load_curriculum
+from cascade.site import render
 
 REPO = Path(__file__).resolve().parents[1]
 ROLE_REL = "curriculum/modules/peer-support-role/index.md"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from trainer_tracker.content.instruments import LICENSED_TEXT_ENV, TimePoint, load_instruments
-from trainer_tracker.research.schedule import (
+from cascade.assessments.instruments import LICENSED_TEXT_ENV, TimePoint, load_instruments
+from cascade.stats.schedule import (
     Status,
     Window,
     assessments_due,

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content.instruments import LICENSED_TEXT_ENV, load_instruments
-from trainer_tracker.research.scoring import ScoringError, score, validate_responses
+from cascade.assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.assessments.scoring import ScoringError, score, validate_responses
+from cascade.cli import cascade
 
 SWEMWBS_ITEMS = [f"item_{n}" for n in range(1, 8)]
 EQ5D_DIMS = ["mobility", "self_care", "usual_activities", "pain_discomfort", "anxiety_depression"]

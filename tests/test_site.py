@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content import load_curriculum
-from trainer_tracker.content.readability import plain_text
+from cascade.cli import cascade
+from cascade.content import load_curriculum
+from cascade.content.readability import plain_text
 
 pytestmark = pytest.mark.slow
 MKDOCS = [sys.executable, "-m", "mkdocs"]

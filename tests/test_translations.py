@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
-from trainer_tracker.content import translations as tr
+from cascade.authoring import translations as tr
+from cascade.cli import cascade
 
 MODULE_REL = "curriculum/modules/peer-support-role/index.md"
 ENGLAND_REL = "curriculum/modules/the-cascade/index.md"

@@ -1,3 +1,3 @@
-"""Carer peer support training platform: content model, trainer tracker and command line."""
+"""The trainer tracker: a Flask app recording the cascade, support, fidelity and research."""
 
-__version__ = "0.1.0"
+from cascade import __version__  # noqa: F401  one version for the distribution

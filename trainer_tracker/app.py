@@ -11,8 +11,9 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
+from cascade.config import content_root
+
 from . import db
-from .config import content_root
 
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import frontmatter
-from .problems import ProblemList
-from .versions import Version
+from ..content import frontmatter
+from ..content.problems import ProblemList
+from ..content.versions import Version
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .curriculum import Curriculum, Module
+    from ..content.curriculum import Curriculum, Module
 
 SCORES = (0, 1, 2)
 SCORE_NAMES = {0: "not done", 1: "partly", 2: "fully"}

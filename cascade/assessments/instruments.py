@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
-from .frontmatter import FrontMatterError, parse_yaml_with_lines
-from .problems import ProblemList
-from .versions import Version
+from ..content.frontmatter import FrontMatterError, parse_yaml_with_lines
+from ..content.problems import ProblemList
+from ..content.versions import Version
 
 LICENSED_TEXT_ENV = "CASCADE_LICENSED_TEXT"
 LICENCE_KINDS = ("free-with-citation", "licensed")

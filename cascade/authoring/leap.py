@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .curriculum import LEAP_REF_RE, ChangelogEntry, Curriculum, Module
-from .problems import ProblemList
+from ..content.curriculum import LEAP_REF_RE, ChangelogEntry, Curriculum, Module
+from ..content.problems import ProblemList
 
 DATA_NAME = "leap-recommendations"
 STATUS_TEXT = {

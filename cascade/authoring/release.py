@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
+from ..content.curriculum import Curriculum, Module
+from ..content.versions import Version
 from . import translations as tr
-from .curriculum import Curriculum, Module
-from .versions import Version
 
 RELEASE_RE = re.compile(r"^(?P<year>\d{4})\.(?P<number>[1-9]\d*)$")
 RELEASES_DIR = "releases"

@@ -12,10 +12,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.curriculum import Curriculum, Module, load_curriculum
+from ..content.readability import reading_age
 from . import gitrev, prose, versioning, worddiff
 from . import translations as tr
-from .curriculum import Curriculum, Module, load_curriculum
-from .readability import reading_age
 from .worddiff import escape_markdown as esc
 
 CHECKLIST = [
@@ -150,7 +150,7 @@ def _objectives_first(changes) -> list[str]:
 
 def _resolver(curriculum: Curriculum):
     def resolve(name: str, args: str) -> str | None:
-        from ..publishing import render
+        from ..site import render
 
         try:
             if name == "mha_changes":

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter
-from .problems import ProblemList
+from ..content import frontmatter
+from ..content.problems import ProblemList
 
 REVISION_LENGTH = 12
 GERMAN_FIELDS = {"id", "title", "revision_label", "illustrative", "language", "notes"}

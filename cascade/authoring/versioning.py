@@ -10,7 +10,9 @@ MINOR  new or changed content that keeps objectives and core components:
          block changes type;
        - more than PATCH_WORD_LIMIT words change in total (ignoring case and punctuation);
        - an activity's minutes change;
-       - audience, stages, duration_minutes, prerequisites or the German source id change.
+       - audience, stages, duration_minutes, prerequisites, the session plan or the German
+         source id change;
+       - a teaching material (materials/<name>.md) is added, removed or changed.
 PATCH  anything else: a few words, punctuation, capitals, the title, summary, tags,
        references, status, adaptation notes or the pinned source revision.
 
@@ -25,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.curriculum import Curriculum, Module
+from ..content.problems import ProblemList
+from ..content.versions import BUMP_ORDER, Version
 from . import gitrev, prose, worddiff
-from .curriculum import Curriculum, Module
-from .problems import ProblemList
-from .versions import BUMP_ORDER, Version
 
 PATCH_WORD_LIMIT = 10
 KIND_NAMES = {"major": "MAJOR", "minor": "MINOR", "patch": "PATCH"}
@@ -38,6 +40,7 @@ FIELD_KINDS = {
     "stages": "minor",
     "duration_minutes": "minor",
     "prerequisites": "minor",
+    "plan": "minor",
     "title": "patch",
     "summary": "patch",
     "tags": "patch",
@@ -217,6 +220,21 @@ def assess(old: Module, new: Module, root: Path | None = None) -> list[Reason]:
         kind = FIELD_KINDS.get(name, "patch")
         reasons.append(Reason(kind, f"'{name}' changed"))
     reasons.extend(body_reasons(old, new, root))
+    reasons.extend(material_reasons(old, new))
+    return reasons
+
+
+def material_reasons(old: Module, new: Module) -> list[Reason]:
+    """Materials are part of the module: adding, removing or changing one is new content."""
+    reasons = []
+    for name in sorted(set(old.materials) | set(new.materials)):
+        before, after = old.materials.get(name), new.materials.get(name)
+        if before is None:
+            reasons.append(Reason("minor", f"material '{name}' was added"))
+        elif after is None:
+            reasons.append(Reason("minor", f"material '{name}' was removed"))
+        elif before.doc.meta != after.doc.meta or _collapse(before.body) != _collapse(after.body):
+            reasons.append(Reason("minor", f"material '{name}' changed"))
     return reasons
 
 
@@ -244,6 +262,8 @@ def _module_id_of_path(rel: str) -> str | None:
     if not rel.startswith("curriculum/modules/") or not rel.endswith(".md"):
         return None
     parts = rel.split("/")
+    if len(parts) > 4:  # a file inside a module folder (materials/...), not a module
+        return None
     return parts[-2] if parts[-1] == "index.md" else posixpath.splitext(parts[-1])[0]
 
 
@@ -260,7 +280,7 @@ def _released_ids(curriculum: Curriculum) -> dict[str, str]:
 
 def check_against(root: Path, rev: str, head: Curriculum) -> ProblemList:
     """Problems with version bumps and ids since git revision `rev` (errors and warnings)."""
-    from .curriculum import load_curriculum
+    from ..content.curriculum import load_curriculum
 
     root = Path(root).resolve()
     problems = ProblemList(root)

@@ -1,10 +1,19 @@
-"""The `cascade` command line. Each command group lives in its own module and stays thin."""
+"""The `cascade` command line. Each command group lives in its own module and stays thin.
+
+The content side's groups (curriculum, site, translations, assessments) are defined here; the
+tracker adds its own (tracker, export, report) through the `cascade.commands` entry points in
+pyproject.toml, so this package never imports the tracker and works without it installed.
+"""
 
 from __future__ import annotations
+
+from importlib.metadata import entry_points
 
 import click
 
 from .. import __version__
+
+ENTRY_POINT_GROUP = "cascade.commands"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,12 +30,8 @@ def _register() -> None:
     cascade.add_command(site.site)
     cascade.add_command(translations_cli.translations)
     cascade.add_command(assessments.assessments)
-
-    from . import export, report, tracker
-
-    cascade.add_command(tracker.tracker)
-    cascade.add_command(export.export)
-    cascade.add_command(report.report)
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        cascade.add_command(entry.load(), entry.name)
 
 
 _register()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..content.instruments import LICENSED_TEXT_ENV, load_instruments
-from ..research import costs as costmod
-from ..research.scoring import ScoringError, score
+from ..assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from ..assessments.scoring import ScoringError, score
+from ..stats import costs as costmod
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -30,8 +30,8 @@ def check(root: Path | None, fmt: str, quiet: bool, against: str | None) -> None
     loaded = load_curriculum(root / "curriculum" if root else None)
     problems = loaded.check()
     if against:
+        from ..authoring.versioning import check_against
         from ..content.problems import ProblemList
-        from ..content.versioning import check_against
 
         merged = ProblemList(problems.root)
         found = set(problems) | set(check_against(loaded.root.parent, against, loaded))
@@ -98,9 +98,9 @@ def review(base: str, head: str | None, root: Path | None, out: Path | None,
     first, then each module's changes word by word, its changelog, reading level and content
     warnings, and a checklist for the reviewer.
     """
+    from ..authoring.gitrev import GitError
+    from ..authoring.review import review as make_review
     from ..config import content_root
-    from ..content.gitrev import GitError
-    from ..content.review import review as make_review
 
     try:
         text = make_review(root or content_root(), base, head, preview_url)
@@ -128,7 +128,7 @@ def release(version: str, root: Path | None, allow_stale: bool, date: str | None
     Writes curriculum/releases/VERSION.yml and release notes VERSION.md. Refuses when the
     curriculum check fails or an adaptation is stale (unless --allow-stale).
     """
-    from ..content.release import ReleaseRefused, plan_release, write_release
+    from ..authoring.release import ReleaseRefused, plan_release, write_release
 
     loaded = load_curriculum(root / "curriculum" if root else None)
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..publishing.build import BuildFailed, build_all
+from ..site.build import BuildFailed, build_all
 
 
 @click.group()

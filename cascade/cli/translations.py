@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from ..authoring import translations as tr
+from ..authoring.worddiff import render_terminal
 from ..content import load_curriculum
-from ..content import translations as tr
-from ..content.worddiff import render_terminal
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=None,

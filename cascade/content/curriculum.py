@@ -41,7 +41,22 @@ MODULE_FIELDS: dict[str, tuple[bool, str]] = {
     "tags": (False, "topics, for the site's tag index"),
     "references": (False, "sources for facts: title, url, optional publisher and checked date"),
     "prerequisites": (False, "module ids to study first"),
+    "plan": (False, "the session plan: steps with minutes, or an activity by its title; materials per step"),
 }
+PLAN_STEP_FIELDS = {"title", "minutes", "activity", "materials", "session"}
+MATERIAL_FIELDS = {"title", "kind", "summary"}
+# What a teaching material is. Answer keys are for trainers: the supporter edition leaves them out.
+MATERIAL_KINDS = {
+    "handout": "a handout to print and give out",
+    "cards": "cards to print and cut out",
+    "worksheet": "a worksheet to fill in",
+    "picture": "a picture or diagram",
+    "sample-notes": "sample notes or records to discuss",
+    "script": "a script for a role play or call",
+    "answer-key": "answers for the trainer (trainer edition only)",
+}
+TRAINER_ONLY_MATERIALS = frozenset({"answer-key"})
+MATERIALS_DIR = "materials"
 PAGE_FIELDS = {"title", "order", "edition", "summary", "tags", "hide", "search", "references"}
 DEFAULT_TITLES = {
     "key-points": "Key points",
@@ -90,6 +105,19 @@ class Reference:
     url: str | None = None
     publisher: str | None = None
     checked: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of a module's session plan. An activity step takes its title and minutes from the
+    activity block in the body; other steps (welcome, a talk, a break) give their own."""
+
+    title: str
+    minutes: int
+    activity: str | None = None  # the title of the activity block, when the step is an activity
+    materials: tuple[str, ...] = ()
+    session: int = 1
     line: int = 0
 
 
@@ -158,6 +186,8 @@ class Module(ContentFile):
     tags: list[str] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     prerequisites: list[str] = field(default_factory=list)
+    plan: list[PlanStep] = field(default_factory=list)
+    materials: dict[str, Material] = field(default_factory=dict)  # name -> file under materials/
 
     @property
     def for_supporters(self) -> bool:
@@ -187,6 +217,29 @@ class Module(ContentFile):
         return [b for b in self.scan.all_blocks() if b.type == "activity"]
 
     @property
+    def planned_minutes(self) -> int:
+        return sum(step.minutes for step in self.plan)
+
+    @property
+    def sessions(self) -> list[list[PlanStep]]:
+        """The plan split into sessions (a module may run over more than one session)."""
+        by_session: dict[int, list[PlanStep]] = {}
+        for step in self.plan:
+            by_session.setdefault(step.session, []).append(step)
+        return [by_session[k] for k in sorted(by_session)]
+
+    def materials_for(self, edition: str) -> list[Material]:
+        """Materials named in the plan, in plan order; answer keys only in the trainer edition."""
+        seen, result = set(), []
+        for step in self.plan:
+            for name in step.materials:
+                material = self.materials.get(name)
+                if material is not None and name not in seen and material.in_edition(edition):
+                    seen.add(name)
+                    result.append(material)
+        return result
+
+    @property
     def content_warnings(self) -> list[blockmod.Block]:
         return [b for b in self.scan.all_blocks() if b.type == "content-warning"]
 
@@ -199,6 +252,26 @@ class Module(ContentFile):
         from .readability import grade_of_markdown
 
         return grade_of_markdown(self.render_markdown("supporter"))
+
+
+@dataclass
+class Material(ContentFile):
+    """A teaching material of one module: modules/<id>/materials/<name>.md, printable on A4."""
+
+    module: Module | None = field(default=None, repr=False, compare=False)
+    name: str = ""
+    title: str = ""
+    kind: str = "handout"
+    summary: str = ""
+
+    @property
+    def trainer_only(self) -> bool:
+        return self.kind in TRAINER_ONLY_MATERIALS
+
+    def in_edition(self, edition: str) -> bool:
+        if edition == "trainer":
+            return True
+        return not self.trainer_only and (self.module is None or self.module.for_supporters)
 
 
 @dataclass
@@ -250,8 +323,12 @@ class Curriculum:
         except KeyError:
             raise KeyError(f"no module with id '{module_id}' in {self.root}") from None
 
+    @property
+    def materials(self) -> list[Material]:
+        return [material for module in self.modules for material in module.materials.values()]
+
     def file_for(self, rel: str) -> ContentFile | None:
-        for item in (*self.modules, *self.pages):
+        for item in (*self.modules, *self.pages, *self.materials):
             if item.rel == rel:
                 return item
         return None
@@ -275,6 +352,24 @@ def _is_module_file(rel: str) -> bool:
     return rel.startswith("modules/")
 
 
+def _is_material_file(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 4 and parts[0] == "modules" and parts[2] == MATERIALS_DIR
+
+
+def _attach_materials(modules: list[Module], materials: list[Material], problems: ProblemList) -> None:
+    folders = {m.rel.rsplit("/", 1)[0]: m for m in modules if m.rel.endswith("/index.md")}
+    for material in materials:
+        folder = material.rel.split("/" + MATERIALS_DIR + "/")[0]
+        module = folders.get(folder)
+        if module is None:
+            problems.error(material.path, 1, f"a material must sit in a module folder's {MATERIALS_DIR}/ "
+                           f"(there is no {folder}/index.md)")
+            continue
+        material.module = module
+        module.materials[material.name] = material
+
+
 def load_curriculum(root: Path | str | None = None, *, parsed: dict | None = None) -> Curriculum:
     """Load curriculum/ under the content root (or the given curriculum folder).
 
@@ -293,6 +388,7 @@ def load_curriculum(root: Path | str | None = None, *, parsed: dict | None = Non
     settings = _load_settings(base, problems)
     modules: list[Module] = []
     pages: list[Page] = []
+    materials: list[Material] = []
     seen: set[str] = set()
     for path in sorted(base.rglob("*.md")):
         rel = path.relative_to(base).as_posix()
@@ -321,13 +417,16 @@ def load_curriculum(root: Path | str | None = None, *, parsed: dict | None = Non
                     parsed[key] = (text, doc, scan)
                 else:
                     parsed.pop(key, None)
-        if _is_module_file(rel):
+        if _is_material_file(rel):
+            materials.append(_build_material(path, rel, doc, scan, problems))
+        elif _is_module_file(rel):
             modules.append(_build_module(path, rel, doc, scan, problems))
         else:
             pages.append(_build_page(path, rel, doc, scan, problems))
     if parsed is not None:
         for gone in set(parsed) - seen:
             del parsed[gone]
+    _attach_materials(modules, materials, problems)
     modules = _order_modules(modules, settings, base, problems)
     glossary = _load_glossary(base / "glossary.yml", problems)
     data = _load_data(base / "data", problems)
@@ -492,7 +591,83 @@ def _build_module(path, rel, doc, scan, problems) -> Module:
     module.fidelity = _fidelity(meta.get("fidelity"), f)
     module.changelog = _changelog(meta.get("changelog"), f)
     module.references = _references(meta.get("references"), f)
+    module.plan = _plan(meta.get("plan"), module, f)
     return module
+
+
+def _plan(value, module: Module, f: _Fields) -> list[PlanStep]:
+    """The session plan. Activity steps are matched to the body's activity blocks by title; the
+    cross-checks (every activity planned once, minutes within the duration, materials exist)
+    are in checks.py."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not value:
+        f.error(("plan",), "plan must list the steps of the session, e.g. '- {title: Welcome, minutes: 10}'")
+        return []
+    activities = {b.title: b for b in module.activities if b.title}
+    result: list[PlanStep] = []
+    session = 1
+    for index, item in enumerate(value):
+        keys = ("plan", index)
+        if not isinstance(item, dict):
+            f.error(keys, "each plan step needs 'title' and 'minutes', or 'activity' (an activity's title)")
+            continue
+        for key in item:
+            if key not in PLAN_STEP_FIELDS:
+                f.error(keys + (key,), f"unknown plan step field '{key}' (use {', '.join(sorted(PLAN_STEP_FIELDS))})")
+        if "session" in item:
+            number = item["session"]
+            if isinstance(number, bool) or not isinstance(number, int) or number < session:
+                f.error(keys + ("session",), f"session must be a whole number, {session} or more (sessions run in order)")
+            else:
+                session = number
+        materials = _string_list(item.get("materials"), "materials", f, required=False, keys=keys + ("materials",))
+        activity = item.get("activity")
+        if activity is not None:
+            if not isinstance(activity, str) or not activity.strip():
+                f.error(keys + ("activity",), "activity must be the title of an activity block in the body")
+                continue
+            if "minutes" in item or "title" in item:
+                f.error(keys, "an activity step takes its title and minutes from the activity block "
+                        "(minutes=N on its header line): remove 'title' and 'minutes' here")
+            block = activities.get(activity.strip())
+            minutes = block.minutes if block is not None and block.minutes else 0
+            result.append(PlanStep(activity.strip(), minutes, activity.strip(), tuple(materials), session,
+                                   f.line(*keys)))
+            continue
+        title = item.get("title")
+        minutes = item.get("minutes")
+        if not isinstance(title, str) or not title.strip():
+            f.error(keys + ("title",) if "title" in item else keys, "a plan step needs a 'title' (or 'activity')")
+            title = ""
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            f.error(keys + ("minutes",) if "minutes" in item else keys,
+                    f"plan step '{title}' needs 'minutes', a whole number above 0")
+            minutes = 0
+        result.append(PlanStep(title.strip(), minutes, None, tuple(materials), session, f.line(*keys)))
+    return result
+
+
+def _build_material(path, rel, doc, scan, problems) -> Material:
+    f = _Fields(path, doc, problems)
+    name = rel.rsplit("/", 1)[1].removesuffix(".md")
+    material = Material(path=path, rel=rel, doc=doc, scan=scan, name=name)
+    if not SLUG_RE.match(name):
+        problems.error(path, 1, f"a material's file name must be lower-case words joined by hyphens, not '{name}'")
+    if not doc.has_front_matter:
+        problems.error(path, 1, "a material must start with front matter: title and kind")
+        return material
+    for key in doc.meta:
+        if key not in MATERIAL_FIELDS:
+            f.error((key,), f"unknown material field '{key}' (a material's fields are: {', '.join(sorted(MATERIAL_FIELDS))})")
+    material.title = f.text("title")
+    material.summary = f.text("summary", required=False)
+    kind = doc.meta.get("kind")
+    if kind not in MATERIAL_KINDS:
+        f.error(("kind",) if "kind" in doc.meta else (), f"kind must be one of {', '.join(MATERIAL_KINDS)}, not {kind!r}")
+    else:
+        material.kind = kind
+    return material
 
 
 def _audience(value, f: _Fields) -> tuple[str, ...]:
@@ -528,18 +703,19 @@ def _stages(value, f: _Fields) -> tuple[int, ...]:
     return tuple(sorted(set(result)))
 
 
-def _string_list(value, name: str, f: _Fields, required: bool = True) -> list[str]:
+def _string_list(value, name: str, f: _Fields, required: bool = True, keys: tuple = ()) -> list[str]:
+    keys = keys or (name,)
     if value is None:
         return []
     if not isinstance(value, list) or (required and not value):
-        f.error((name,), f"'{name}' must be a list of plain sentences, one per line starting '- '")
+        f.error(keys, f"'{name}' must be a list of plain sentences, one per line starting '- '")
         return []
     result = []
     for index, item in enumerate(value):
         if isinstance(item, str) and item.strip():
             result.append(item.strip())
         else:
-            f.error((name, index), f"item {index + 1} of '{name}' must be text, not {item!r}")
+            f.error(keys + (index,), f"item {index + 1} of '{name}' must be text, not {item!r}")
     return result
 
 

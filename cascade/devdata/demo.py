@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .accounts import roles
-from .accounts.services import create_user
-from .cascade import services as cascade
-from .cascade.models import Site
-from .config import content_root, programme
-from .content.checklists import load_checklists, module_checklist
-from .fidelity import services as fidelity
-from .support import services as support
+from trainer_tracker.accounts import roles
+from trainer_tracker.accounts.services import create_user
+from trainer_tracker.cascade import services as cascade
+from trainer_tracker.cascade.models import Site
+from trainer_tracker.fidelity import services as fidelity
+from trainer_tracker.support import services as support
+
+from ..assessments.checklists import load_checklists, module_checklist
+from ..config import content_root, programme
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105 - demo accounts only, listed in the README
 DEMO_RELEASE = "2027.1"
@@ -136,7 +137,7 @@ def _scores(checklist, rng, quality: float, like: dict | None = None) -> dict:
 
 
 def _rate_deliveries(actor, course, curriculum, checklists, rng, quality: float, observers) -> None:
-    from .cascade.models import ModuleDelivery
+    from trainer_tracker.cascade.models import ModuleDelivery
 
     session = checklists.get("training-session")
     for delivery in ModuleDelivery.select().where(ModuleDelivery.course == course).order_by(ModuleDelivery.id):
@@ -220,9 +221,10 @@ def _answers(instrument, rng, quality: float = 0.6) -> dict:
 
 
 def _research(actor, sites, supporters, today, rng) -> None:
-    from .content.instruments import load_instruments
-    from .research import services as research
-    from .support.models import Match
+    from trainer_tracker.research import services as research
+    from trainer_tracker.support.models import Match
+
+    from ..assessments.instruments import load_instruments
 
     registry = load_instruments(content_root() / "assessments")
     carer_forms = [i for i in registry if "carer" in i.respondents and i.licensed_text_state.installed]

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import peewee
 
-from .db import database, write_transaction
+from trainer_tracker.db import database, write_transaction
 
 RELEASE = "2027.1"
 CPS_GENERATIONS = (2, 3, 4, 5, 6, 7)  # "six generations" of peer supporters below the trainers
@@ -187,15 +187,15 @@ class Bulk:
 
 
 def is_empty() -> bool:
-    from .accounts.models import User
-    from .cascade.models import Person, Site
+    from trainer_tracker.accounts.models import User
+    from trainer_tracker.cascade.models import Person, Site
 
     return not (Site.select().exists() or Person.select().exists() or User.select().exists())
 
 
 def truncate_all() -> None:
     """Empty every tracker table (PostgreSQL --reset): the schema and migrations stay."""
-    from .models import ALL_MODELS
+    from trainer_tracker.models import ALL_MODELS
 
     names = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
     database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
@@ -204,13 +204,13 @@ def truncate_all() -> None:
 def load(scale: float = 1.0, *, curriculum=None, content_root: Path | None = None, seed: int = 2027,
          today: dt.date | None = None, report=None) -> dict:
     """Load the synthetic programme into an empty, migrated database. Returns counts and timings."""
-    from .accounts import roles
-    from .accounts.models import User
-    from .accounts.services import create_user
-    from .audit import service as audit
-    from .audit.models import AuditEntry
-    from .cascade import services as cascade_services
-    from .cascade.models import (
+    from trainer_tracker.accounts import roles
+    from trainer_tracker.accounts.models import User
+    from trainer_tracker.accounts.services import create_user
+    from trainer_tracker.audit import service as audit
+    from trainer_tracker.audit.models import AuditEntry
+    from trainer_tracker.cascade import services as cascade_services
+    from trainer_tracker.cascade.models import (
         Attendance,
         Certification,
         CertificationEvent,
@@ -222,16 +222,17 @@ def load(scale: float = 1.0, *, curriculum=None, content_root: Path | None = Non
         Person,
         Site,
     )
-    from .config import content_root as default_root
-    from .config import programme
-    from .content import load_curriculum
-    from .content.checklists import load_checklists, module_checklist
-    from .content.instruments import load_instruments
+    from trainer_tracker.fidelity.models import FidelityItemScore, FidelityRecord
+    from trainer_tracker.research.models import AssessmentAnswer, AssessmentResponse
+    from trainer_tracker.support.models import Carer, CarerContactDetails, Contact, Match
+
+    from ..assessments.checklists import load_checklists, module_checklist
+    from ..assessments.instruments import load_instruments
+    from ..assessments.scoring import score
+    from ..config import content_root as default_root
+    from ..config import programme
+    from ..content import load_curriculum
     from .demo import DEMO_PASSWORD
-    from .fidelity.models import FidelityItemScore, FidelityRecord
-    from .research.models import AssessmentAnswer, AssessmentResponse
-    from .research.scoring import score
-    from .support.models import Carer, CarerContactDetails, Contact, Match
 
     started = time.perf_counter()
     say = report or (lambda message: None)
@@ -762,7 +763,7 @@ def _answer_pool(instrument, rng: random.Random, size: int, score) -> list[tuple
 
 
 def _reset_sequences() -> None:
-    from .models import ALL_MODELS
+    from trainer_tracker.models import ALL_MODELS
 
     for model in ALL_MODELS:
         table = model._meta.table_name  # our own table names, not input

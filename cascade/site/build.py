@@ -119,6 +119,16 @@ def _print_html(article: str, module, programme_title: str) -> str:
     )
 
 
+def _material_article(site: Path, material) -> str:
+    """A material's printed content for the module PDF, starting on a new A4 page."""
+    page = site / material.rel.removesuffix(".md") / "index.html"
+    if not page.exists():
+        raise BuildFailed(f"no built page for material {material.rel} at {page}")
+    match = _ARTICLE_RE.search(page.read_text(encoding="utf-8"))
+    body = match.group(1) if match else ""
+    return f'<section class="pdf-material">{body}</section>'
+
+
 def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
                 out: Path | None = None) -> list[Path]:
     """One PDF per module, made by WeasyPrint from the trainer edition's rendered page content.
@@ -145,6 +155,7 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
         if match is None:
             raise BuildFailed(f"{page} has no article to print")
         article = re.sub(r"<h1[^>]*>.*?</h1>", "", match.group(1), count=1, flags=re.S)
+        article += "".join(_material_article(site, material) for material in module.materials_for("trainer"))
         target = tmp_dir / f"{module.id}-v{module.version}.pdf"
         jobs.append((_print_html(article, module, curriculum.title), str(page.parent), str(target), stylesheet))
     # WeasyPrint is single-threaded: lay pages out in parallel processes, one module each.

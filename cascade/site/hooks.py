@@ -11,9 +11,9 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from ..content import translations
+from ..authoring import translations
 from ..content.checks import GENERATED_PAGES
-from ..content.curriculum import Module, Page
+from ..content.curriculum import Material, Module, Page
 from . import render
 from .state import check_errors, edition_of, load_for_build
 
@@ -119,6 +119,9 @@ def on_files(files: Files, config) -> Files:
     for page in curriculum.pages:
         if not page.in_edition(edition):
             _remove(files, page.rel)
+    for material in curriculum.materials:
+        if not material.in_edition(edition):
+            _remove(files, material.rel)  # answer keys never reach the supporter edition
     for file in list(files):
         if any(file.src_uri.startswith(d) for d in dropped_dirs):
             files.remove(file)
@@ -165,15 +168,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     curriculum = load_for_build(config["docs_dir"])
     item = curriculum.file_for(page.file.src_uri)
     if isinstance(item, Module):
-        parts = ["{{ module_card() }}", item.render_markdown(edition), "{{ module_references() }}",
-                 "{{ module_changelog() }}", "{{ suggest_change() }}"]
+        parts = ["{{ module_card() }}", item.render_markdown(edition), "{{ module_materials() }}",
+                 "{{ module_references() }}", "{{ module_changelog() }}", "{{ suggest_change() }}"]
         if edition == "trainer" and item.source.id:
             target = render.link(item.rel, render.source_page_src(item))
             parts.insert(0, f"[Compare with the German source and read the adaptation notes]"
                             f"({target}){{ .cascade-source-link }}")
         if edition == "trainer":
+            parts.insert(2, "{{ session_plan() }}")
             parts.append("{{ fidelity_checklist() }}")
         markdown = "\n\n".join(parts)
+    elif isinstance(item, Material):
+        markdown = render.material_page(item, edition)
     elif isinstance(item, Page):
         markdown = item.render_markdown(edition)
     return f"{markdown}\n"  # abbreviations: the abbr extension's glossary (on_config)

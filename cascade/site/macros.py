@@ -39,6 +39,20 @@ def define_env(env) -> None:
         return render.module_references(module)
 
     @env.macro
+    def module_materials(module_id: str | None = None) -> str:
+        """Links to the module's printable materials (answer keys in the trainer edition only)."""
+        module = curriculum().module(module_id) if module_id else this_module()
+        return render.module_materials(module, edition())
+
+    @env.macro
+    def session_plan(module_id: str | None = None) -> str:
+        """The module's session plan with timings (trainer edition only)."""
+        if edition() != "trainer":
+            return ""
+        module = curriculum().module(module_id) if module_id else this_module()
+        return render.session_plan(module)
+
+    @env.macro
     def fidelity_checklist(module_id: str | None = None) -> str:
         """The printable fidelity checklist (trainer edition only)."""
         if edition() != "trainer":
@@ -76,6 +90,20 @@ def define_env(env) -> None:
         return render.mha_changes(curriculum())
 
     @env.macro
+    def out_of_hours() -> str:
+        """Out-of-hours routes per site, then the national numbers (programme configuration)."""
+        from ..config import programme
+
+        return render.out_of_hours(programme())
+
+    @env.macro
+    def site_contacts() -> str:
+        """Each site's peer support team: phone, email and hours (programme configuration)."""
+        from ..config import programme
+
+        return render.site_contacts(programme())
+
+    @env.macro
     def leap_impact() -> str:
         """Each LEAP recommendation with the module changes that cite it (trainer edition)."""
         if edition() != "trainer":
@@ -87,7 +115,7 @@ def define_env(env) -> None:
         """Every module and the German text it adapts (trainer edition)."""
         if edition() != "trainer":
             return ""
-        from ..content import translations
+        from ..authoring import translations
 
         statuses = translations.adaptation_status(curriculum())
         return render.sources_index(curriculum(), statuses, src())

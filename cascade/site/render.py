@@ -7,7 +7,7 @@ import posixpath
 import re
 from html import escape
 
-from ..content.curriculum import ContentFile, Curriculum, Module
+from ..content.curriculum import ContentFile, Curriculum, Material, Module
 
 STATUS_TEXT = {
     "draft": ("Draft", "This module is a draft. It has not been reviewed yet."),
@@ -110,6 +110,65 @@ def module_references(module: Module) -> str:
     return "\n".join(lines) + "\n"
 
 
+MATERIAL_LABELS = {"handout": "handout", "cards": "cards", "worksheet": "worksheet", "picture": "picture",
+                   "sample-notes": "sample notes", "script": "script", "answer-key": "answer key"}
+
+
+def material_src(material: Material) -> str:
+    return material.rel
+
+
+def module_materials(module: Module, edition: str) -> str:
+    """The materials to print for a session, linked from the module page."""
+    materials = module.materials_for(edition)
+    if not materials:
+        return ""
+    lines = ["## Materials for this session", "",
+             "Print these on A4. Each opens as its own page, ready to print.", ""]
+    for material in materials:
+        kind = MATERIAL_LABELS.get(material.kind, material.kind)
+        note = " (for the trainer)" if material.trainer_only else ""
+        summary = f": {material.summary}" if material.summary else ""
+        lines.append(f"- [{material.title}]({link(module.rel, material_src(material))}), {kind}{note}{summary}")
+    return "\n".join(lines) + "\n"
+
+
+def session_plan(module: Module) -> str:
+    """The trainer's timetable for the module, from its front matter plan (trainer edition)."""
+    if not module.plan:
+        return ""
+    several = len(module.sessions) > 1
+    parts = ["## Session plan", "",
+             f"Planned: {duration_text(module.planned_minutes)} of {duration_text(module.duration_minutes)}."]
+    for number, steps in enumerate(module.sessions, start=1):
+        if several:
+            parts += ["", f"### Session {number} ({duration_text(sum(s.minutes for s in steps))})"]
+        parts += ["", "| Start | Step | Minutes | Materials |", "|---|---|---|---|"]
+        clock = 0
+        for step in steps:
+            names = []
+            for name in step.materials:
+                material = module.materials.get(name)
+                if material is not None:
+                    names.append(f"[{material.title}]({link(module.rel, material_src(material))})")
+            label = f"Activity: {step.title}" if step.activity else step.title
+            start = f"{clock // 60}:{clock % 60:02d}"
+            parts.append(f"| {start} | {label.replace('|', '/')} | {step.minutes} | {', '.join(names) or '-'} |")
+            clock += step.minutes
+    return "\n".join(parts) + "\n"
+
+
+def material_page(material: Material, edition: str) -> str:
+    """A material's page: where it belongs, then its content, laid out to print on A4."""
+    module = material.module
+    back = f"[{module.title}]({link(material.rel, module.rel)})" if module is not None else ""
+    kind = MATERIAL_LABELS.get(material.kind, material.kind)
+    intro = f"*{kind.capitalize()} for {back}.*" if back else ""
+    if material.trainer_only:
+        intro += " *For the trainer: do not hand this out before the activity.*"
+    return f'<div class="cascade-material" markdown>\n\n{intro}\n\n{material.render_markdown(edition)}\n\n</div>\n'
+
+
 def module_changelog(module: Module) -> str:
     lines = ["## Changes to this module", "",
              "| Version | Date | What changed | LEAP recommendation |",
@@ -122,8 +181,8 @@ def module_changelog(module: Module) -> str:
 
 def fidelity_checklist(module: Module, heading: bool = True) -> str:
     """The blank, printable delivery checklist of a module: the same Checklist object the tracker
-    scores (trainer_tracker.content.checklists.module_checklist), versioned with the module."""
-    from ..content.checklists import module_checklist
+    scores (cascade.assessments.checklists.module_checklist), versioned with the module."""
+    from ..assessments.checklists import module_checklist
 
     return checklist_table(module_checklist(module), heading="Fidelity checklist" if heading else None,
                            fields="Trainer: ____________ Observer: ____________ Date: ________ "
@@ -192,7 +251,7 @@ def all_trainer_notes(curriculum: Curriculum, from_src: str) -> str:
 
 
 def all_fidelity_checklists(curriculum: Curriculum, from_src: str) -> str:
-    from ..content.checklists import load_checklists
+    from ..assessments.checklists import load_checklists
 
     out = []
     files = load_checklists(curriculum.root.parent / "assessments" / "checklists")
@@ -254,7 +313,7 @@ def mha_changes(curriculum: Curriculum) -> str:
     changes = data.get("changes") if isinstance(data, dict) else None
     if not isinstance(changes, list):
         raise ValueError(f"{path}:1: needs 'changes:', a list")
-    rows = ["| Change | What it means for carers | Does it apply now? |", "|---|---|---|"]
+    rows = ["| Change | What it means for carers | Does it apply now? | Source |", "|---|---|---|---|"]
     for index, item in enumerate(changes):
         line = lines.get(("changes", index), 1)
         try:
@@ -268,6 +327,11 @@ def mha_changes(curriculum: Curriculum) -> str:
         if item.get("review"):
             status += " - being checked"
         cells = [str(c).replace("|", "\\|").replace("\n", " ") for c in (change, meaning, status)]
+        source = item.get("source")
+        if isinstance(source, dict) and source.get("url"):
+            cells.append(f"[{str(source.get('title') or 'Source').replace('|', '/')}]({source['url']})")
+        else:
+            cells.append("Being checked")
         rows.append("| " + " | ".join(cells) + " |")
     checked = data.get("as_of", "not recorded")
     return "\n".join(rows) + f"\n\n*This table was last checked on {checked}.*\n"
@@ -321,7 +385,7 @@ def source_page(module: Module, status, changes=None) -> str:
     `status` is the module's translations.AdaptationStatus; `changes` the (PinnedText,
     paragraph changes) of the German text since the pin, when the adaptation is stale.
     """
-    from ..content.worddiff import escape_markdown, render_html
+    from ..authoring.worddiff import escape_markdown, render_html
 
     src = source_page_src(module)
     german = status.german
@@ -416,7 +480,7 @@ def sources_index(curriculum: Curriculum, statuses: list, from_src: str) -> str:
 
 
 def leap_impact(curriculum: Curriculum, from_src: str) -> str:
-    from ..content.leap import load_recommendations
+    from ..authoring.leap import load_recommendations
 
     recommendations = load_recommendations(curriculum)
     if not recommendations:
@@ -467,3 +531,42 @@ def suggest_change(module: Module, extra: dict, page_url: str = "") -> str:
         how = "opens an email to the programme team"
     return (f'<p class="cascade-suggest"><a href="{escape(href)}">Suggest a change to this module'
             f'</a> ({how}). Say what you would change and why. You do not need an account.</p>\n')
+
+
+# --- Per-site details from the programme configuration (cascade/programme.yml) ---
+
+def _site_rows(programme: dict) -> list[dict]:
+    sites = programme.get("sites") or []
+    return [s for s in sites if isinstance(s, dict) and s.get("code")]
+
+
+def out_of_hours(programme: dict) -> str:
+    """Who to call when the site team is closed, per site (programme configuration)."""
+    lines = []
+    for site in _site_rows(programme):
+        routes = site.get("out_of_hours") or []
+        lines.append(f"**{site.get('name', site['code'])}**\n")
+        if not routes:
+            lines.append("- The site team has not added its out-of-hours routes yet. Until it does, use the "
+                         "numbers below.\n")
+        for route in routes:
+            phone = f": {route['phone']}" if route.get("phone") else ""
+            when = f" ({route['when']})" if route.get("when") else ""
+            lines.append(f"- {route.get('who', 'Call')}{phone}{when}")
+        lines.append("")
+    lines += ["**Everywhere in England, at any time**\n",
+              "- Someone is in danger now: call 999.",
+              "- Urgent mental health help: call NHS 111 and choose the mental health option.",
+              "- Samaritans, to talk: call 116 123 (free, day or night)."]
+    return "\n".join(lines) + "\n"
+
+
+def site_contacts(programme: dict) -> str:
+    """How to reach each site's peer support team (programme configuration)."""
+    rows = ["| Area | Team | Phone | Email | When |", "|---|---|---|---|---|"]
+    for site in _site_rows(programme):
+        team = site.get("team") or {}
+        cells = [site.get("name", site["code"]), team.get("name", "To be confirmed"), team.get("phone", "-"),
+                 team.get("email", "-"), team.get("hours", "-")]
+        rows.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+    return "\n".join(rows) + "\n"

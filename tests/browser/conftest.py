@@ -67,10 +67,10 @@ class LiveServer:
 
 def demo_app(tmp_path: Path, repo_root: Path, site_dir: Path | None = None):
     """A tracker app on a fresh SQLite database with the demo programme loaded."""
+    from cascade.content import load_curriculum
+    from cascade.devdata.demo import load
     from trainer_tracker.app import create_app
-    from trainer_tracker.content import load_curriculum
     from trainer_tracker.db import database
-    from trainer_tracker.demo import load
     from trainer_tracker.migrate import upgrade
 
     config = {"SECRET_KEY": "browser-tests", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}",
@@ -231,7 +231,7 @@ def role_sign_in(base: str, role: str | None):
     """A function that signs `role`'s demo account in on a page (None: nobody)."""
     if role is None:
         return None
-    from trainer_tracker.demo import DEMO_PASSWORD
+    from cascade.devdata.demo import DEMO_PASSWORD
 
     return lambda page: sign_in(page, base, f"{role}@example.org", DEMO_PASSWORD)
 

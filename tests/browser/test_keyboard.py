@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from trainer_tracker.demo import DEMO_PASSWORD
+from cascade.devdata.demo import DEMO_PASSWORD
 
 from .a11y import (
     _FOCUS_INFO,

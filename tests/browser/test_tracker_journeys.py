@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from trainer_tracker.demo import DEMO_PASSWORD
+from cascade.devdata.demo import DEMO_PASSWORD
 
 from .conftest import LiveServer, demo_app, sign_in
 
@@ -21,8 +21,8 @@ def live(tmp_path, repo_root, browser):
 
 
 def test_programme_lead_records_course_and_certifies(page, live, repo_root):
+    from cascade.content import load_curriculum
     from trainer_tracker.cascade.services import checkout_steps, required_modules
-    from trainer_tracker.content import load_curriculum
 
     curriculum = load_curriculum(repo_root / "curriculum")
     today = dt.date.today()

@@ -164,7 +164,7 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def curriculum(repo_root):
-    from trainer_tracker.content import load_curriculum
+    from cascade.content import load_curriculum
 
     return load_curriculum(repo_root / "curriculum")
 

@@ -11,13 +11,14 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from cascade.assessments.checklists import load_checklists, module_checklist
+from cascade.cli import cascade
+from cascade.stats.fidelity import report
+from cascade.stats.fidelity.figures import FidelityRecord
 from trainer_tracker.audit.models import AuditEntry
 from trainer_tracker.cascade.models import ModuleDelivery
-from trainer_tracker.cli import cascade
-from trainer_tracker.content.checklists import load_checklists, module_checklist
 from trainer_tracker.errors import Refused
-from trainer_tracker.fidelity import data, report, services
-from trainer_tracker.fidelity.figures import FidelityRecord
+from trainer_tracker.fidelity import data, services
 from trainer_tracker.fidelity.models import FidelityItemScore
 from trainer_tracker.fidelity.models import FidelityRecord as Row
 

@@ -10,7 +10,7 @@ from contextlib import closing
 import pytest
 from click.testing import CliRunner
 
-from trainer_tracker.cli import cascade
+from cascade.cli import cascade
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Queries per page do not grow with the data (no N+1): every page runs the same number of
-queries on two sizes of the synthetic programme (trainer_tracker/synth.py). The benchmark
+queries on two sizes of the synthetic programme (cascade/devdata/synth.py). The benchmark
 (bench/, docs/benchmarks.md) checks the same at demo and national scale; timings are never
 asserted here."""
 
@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from trainer_tracker.demo import DEMO_PASSWORD
+from cascade.devdata.demo import DEMO_PASSWORD
 
 from .conftest import _close_bound, _pg_connect, _pg_url
 from .helpers import count_queries
@@ -18,10 +18,10 @@ SCALES = (0.002, 0.006)  # about 45 and 130 people, 1,200 and 3,600 contacts
 
 
 def _load(url: str, scale: float, repo_root, curriculum) -> None:
+    from cascade.devdata.synth import load
     from trainer_tracker.app import create_app
     from trainer_tracker.db import database
     from trainer_tracker.migrate import upgrade
-    from trainer_tracker.synth import load
 
     create_app({"SECRET_KEY": "synth", "DATABASE_URL": url, "CONTENT_ROOT": str(repo_root)})
     database.connect(reuse_if_open=True)

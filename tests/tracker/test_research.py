@@ -10,9 +10,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from cascade.assessments.instruments import load_instruments
+from cascade.cli import cascade
 from trainer_tracker.audit.models import AuditEntry
-from trainer_tracker.cli import cascade
-from trainer_tracker.content.instruments import load_instruments
 from trainer_tracker.errors import Refused
 from trainer_tracker.research import services, tracking
 from trainer_tracker.research.models import AssessmentAnswer, AssessmentResponse

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from cascade.authoring.releases import RELEASE_NAME_RE, release_versions
+from cascade.config import programme
+
 from ..audit import service as audit
-from ..config import programme
-from ..content.releases import RELEASE_NAME_RE, release_versions
 from ..db import write_transaction
 from ..errors import Refused
 from . import lineage

@@ -26,12 +26,13 @@ def report() -> None:
 @click.option("--site", "site_code", default=None, help="One site only (its code).")
 def fidelity(fmt: str, site_code: str | None) -> None:
     """Fidelity % per checklist version: by generation, site, module, component; drift; agreement."""
+    from cascade.assessments.checklists import all_checklists, load_checklists
+    from cascade.content import load_curriculum
+    from cascade.stats.fidelity import report as fidelity_report
+
     from ..cascade.models import Site
-    from ..content import load_curriculum
-    from ..content.checklists import all_checklists, load_checklists
     from ..db import database
     from ..fidelity import data
-    from ..fidelity import report as fidelity_report
 
     app = _app()
     with app.app_context():
@@ -63,8 +64,9 @@ def programme(fmt: str, out: str | None) -> None:
     """Reach against targets, engagement, fidelity, costs, adverse events and assessment completion."""
     from pathlib import Path
 
-    from ..content import load_curriculum
-    from ..content.instruments import load_instruments
+    from cascade.assessments.instruments import load_instruments
+    from cascade.content import load_curriculum
+
     from ..db import database
     from ..research import programme_report
 

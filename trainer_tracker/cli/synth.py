@@ -18,10 +18,11 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def synth(scale: float, reset: bool, seed: int, as_json: bool) -> None:
     """Load a synthetic programme (fictional people) into an empty database, for benchmarks."""
-    from ..content import load_curriculum
+    from cascade.content import load_curriculum
+    from cascade.devdata.synth import SynthRefused, is_empty, load, truncate_all
+
     from ..db import database
     from ..migrate import upgrade
-    from ..synth import SynthRefused, is_empty, load, truncate_all
     from .tracker import _app, _demo_secret, delete_sqlite_files
 
     if scale <= 0:

@@ -64,10 +64,11 @@ def init() -> None:
 @click.option("--reset", is_flag=True, help="Delete an existing SQLite database file first.")
 def demo(reset: bool) -> None:
     """Load the demo programme (fictional people, demo accounts) into an empty database."""
+    from cascade.content import load_curriculum
+    from cascade.devdata.demo import DEMO_PASSWORD, load
+
     from ..accounts.models import User
-    from ..content import load_curriculum
     from ..db import database
-    from ..demo import DEMO_PASSWORD, load
     from ..migrate import upgrade
 
     _demo_secret(True)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
+from cascade.config import programme
+
 from ..cascade.models import Certification, Course, Person, Site
-from ..config import programme
 from ..support.models import Carer, Contact, Match
 from .cache import cached
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 
+from cascade.assessments.instruments import load_instruments
+
 from ..cascade.models import Site
-from ..content.instruments import load_instruments
 from ..research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse
 from ..support.models import Carer
 from .core import Export, Variable

@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from cascade.assessments.checklists import all_checklists, load_checklists
+from cascade.stats.fidelity.figures import FidelityRecord
+
 from ..cascade.lineage import generations
 from ..cascade.models import Course, ModuleDelivery, Site
-from ..content.checklists import all_checklists, load_checklists
 from ..db import database
 from ..support.models import Carer, Contact, Match
-from .figures import FidelityRecord
 from .models import FidelityItemScore
 from .models import FidelityRecord as Row
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cascade.assessments.checklists import Checklist
+from cascade.content.versions import Version
+
 from ..audit import service as audit
 from ..cascade.models import ModuleDelivery, Person
-from ..content.checklists import Checklist
-from ..content.versions import Version
 from ..db import write_transaction
 from ..errors import Refused
 from ..support.models import Contact
 from .models import FidelityItemScore, FidelityRecord
 
-# Role names are the checklist definitions' own (trainer_tracker.content.checklists.RATER_ROLES).
+# Role names are the checklist definitions' own (cascade.assessments.checklists.RATER_ROLES).
 RATER_ROLES = {
     "observer": "An observer",
     "trainer-self": "The trainer (self-rating)",

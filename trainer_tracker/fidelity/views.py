@@ -9,6 +9,9 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from cascade.stats.fidelity import report
+from cascade.stats.fidelity.figures import FidelitySettings, score_items
+
 from .. import access
 from ..accounts import roles
 from ..cascade.models import Course, CourseTrainer, ModuleDelivery, Person, Site
@@ -16,8 +19,7 @@ from ..errors import NotVisible, Refused
 from ..support.models import Carer, Contact, Match
 from ..web.curriculum import get_curriculum
 from ..web.guard import allow
-from . import data, report, services
-from .figures import FidelitySettings, score_items
+from . import data, services
 from .forms import checklist_form, scores_from
 from .models import FidelityItemScore, FidelityRecord
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from peewee import fn
 
+from cascade.stats.costs import InterventionInputs, intervention_costs, load_unit_costs
+
 from ..cascade.models import Certification, Course, ModuleDelivery
 from ..support.models import Carer, Contact, Match
-from .costs import InterventionInputs, intervention_costs, load_unit_costs
 from .models import CostItem
 
 

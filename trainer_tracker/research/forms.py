@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from cascade.stats import adverse
+
 from ..web.forms import MultiCheckboxField, RadioField, SelectField
-from . import adverse
 
 
 def _label(value) -> str:

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from peewee import fn
 
+from cascade.stats import adverse
+from cascade.stats.fidelity import report as fidelity_report
+
 from ..dashboard.figures import cascade_figures
 from ..fidelity import data as fidelity_data
-from ..fidelity import report as fidelity_report
 from ..support.models import Carer, Contact, Match
-from . import adverse, economics, tracking
+from . import economics, tracking
 from .models import AdverseEvent, AssessmentResponse
 
 

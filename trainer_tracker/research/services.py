@@ -10,14 +10,15 @@ import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 
+from cascade.assessments.scoring import ScoringError, score
+from cascade.stats import adverse
+
 from ..audit import service as audit
 from ..cascade.models import Person, Site
 from ..db import write_transaction
 from ..errors import Refused
 from ..support.models import Carer
-from . import adverse
 from .models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
-from .scoring import ScoringError, score
 
 COST_CATEGORIES = {
     "supervision": "Supervision of peer supporters",

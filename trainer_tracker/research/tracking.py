@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from cascade.config import programme
+from cascade.stats.schedule import Status, assessments_due
+
 from ..cascade.models import Certification, Course, Person, Site
-from ..config import programme
 from ..support.models import Carer, Match
 from .models import AssessmentResponse
-from .schedule import Status, assessments_due
 
 HORIZON_DAYS = 400
 

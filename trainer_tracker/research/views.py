@@ -10,6 +10,9 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from cascade.stats import adverse
+from cascade.stats.costs import load_unit_costs
+
 from .. import access
 from ..accounts import roles
 from ..cascade.models import Person, Site
@@ -17,8 +20,7 @@ from ..errors import NotVisible, Refused
 from ..support.models import Carer
 from ..web.curriculum import get_curriculum
 from ..web.guard import allow
-from . import adverse, economics, services, tracking
-from .costs import load_unit_costs
+from . import economics, services, tracking
 from .forms import AdverseEventForm, CostForm, ReportedForm, answers_from, fill, instrument_form
 from .models import AdverseEvent, AssessmentAnswer, AssessmentResponse
 
@@ -28,7 +30,7 @@ ENTRY_ROLES = (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)
 
 @lru_cache(maxsize=4)
 def _registry_for(root: str, licensed: str | None):
-    from ..content.instruments import load_instruments
+    from cascade.assessments.instruments import load_instruments
 
     return load_instruments(Path(root) / "assessments")
 

@@ -6,10 +6,11 @@ import datetime as dt
 
 from peewee import fn
 
+from cascade.config import programme
+
 from ..audit import service as audit
 from ..cascade.models import Person, Site
 from ..cascade.services import current_certification
-from ..config import programme
 from ..db import write_transaction
 from ..errors import Refused
 from .models import Carer, CarerContactDetails, Contact, Match

@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from peewee import fn
 
+from cascade.config import programme
+
 from .. import access
 from ..accounts import roles
 from ..cascade.models import Certification, Person, Site
-from ..config import programme
 from ..errors import NotVisible, Refused
 from ..web.guard import allow
 from . import services

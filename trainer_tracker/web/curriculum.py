@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..content import Curriculum, load_curriculum
+from cascade.content import Curriculum, load_curriculum
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, Curriculum]] = {}

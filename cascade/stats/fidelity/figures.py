@@ -29,7 +29,7 @@ from typing import Any
 
 from scipy import stats
 
-from ..content.versions import Version
+from ...content.versions import Version
 
 SCORES = (0, 1, 2)
 MAX_ITEM_SCORE = 2
@@ -73,9 +73,9 @@ class FidelitySettings:
 
     @classmethod
     def from_programme(cls, programme: Mapping | None = None) -> FidelitySettings:
-        """Settings from a programme configuration dict (default: trainer_tracker.config)."""
+        """Settings from a programme configuration dict (default: cascade.config)."""
         if programme is None:
-            from ..config import programme as load_programme
+            from ...config import programme as load_programme
 
             programme = load_programme()
         section = programme.get("fidelity") or {}

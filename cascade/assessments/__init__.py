@@ -1,0 +1,1 @@
+"""Instruments and fidelity checklists as data (assessments/), validated, and how answers are scored."""

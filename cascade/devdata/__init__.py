@@ -1,0 +1,1 @@
+"""Fictional data for the demo and a synthetic national programme for benchmarks."""

@@ -1,0 +1,1 @@
+"""Tracker commands of `cascade` (tracker, export, report), registered through the cascade.commands entry points."""
