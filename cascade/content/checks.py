@@ -312,9 +312,6 @@ def _check_plan(module: Module, problems: ProblemList) -> None:
     path, doc = module.path, module.doc
     activities = module.activities
     if not module.plan:
-        if module.status != "retired" and "plan" not in module.doc.meta:
-            # A warning while the modules gain their plans (curriculum 2); then an error.
-            problems.warning(path, 1, "no 'plan': add the session plan (steps with minutes, activities by title)")
         total = sum(a.minutes or 0 for a in activities)
         if module.duration_minutes and total > module.duration_minutes:
             problems.error(path, doc.line_of("duration_minutes"),

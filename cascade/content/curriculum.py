@@ -57,7 +57,8 @@ MATERIAL_KINDS = {
 }
 TRAINER_ONLY_MATERIALS = frozenset({"answer-key"})
 MATERIALS_DIR = "materials"
-PAGE_FIELDS = {"title", "order", "edition", "summary", "tags", "hide", "search", "references"}
+PAGE_FIELDS = {"title", "order", "edition", "summary", "tags", "hide", "search", "references", "print"}
+PRINT_SIZES = ("a4", "a5")  # a5: printed as a folded booklet (the guides for carers)
 DEFAULT_TITLES = {
     "key-points": "Key points",
     "activity": "Activity",
@@ -280,6 +281,7 @@ class Page(ContentFile):
     order: int = 100
     edition: str = "both"  # both, supporter, trainer
     summary: str = ""
+    print_size: str = "a4"
 
     def in_edition(self, edition: str) -> bool:
         return self.edition in ("both", edition)
@@ -882,6 +884,11 @@ def _build_page(path, rel, doc, scan, problems) -> Page:
         f.error(("order",), f"order must be a whole number, not {order!r}")
     else:
         page.order = order
+    size = meta.get("print", "a4")
+    if size not in PRINT_SIZES:
+        f.error(("print",), f"print must be one of {', '.join(PRINT_SIZES)}, not {size!r}")
+    else:
+        page.print_size = size
     edition = meta.get("edition", "both")
     if edition not in ("both", *EDITIONS):
         f.error(("edition",), f"unknown edition {edition!r}; use both, supporter or trainer")

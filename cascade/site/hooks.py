@@ -39,9 +39,12 @@ GENERATED_CONTENT = {
 }
 SOURCES_INDEX = "source/index.md"
 SOURCES_INDEX_CONTENT = ("German sources and adaptations",
-                         "Most modules adapt a module of the German programme. Each page below "
-                         "shows the German text beside the English text, with the notes on what "
-                         "was changed for England and why.\n\n{{ sources_index() }}")
+                         "Some modules adapt a module of the German programme; the others were "
+                         "written in England. Each page below shows the German text beside the "
+                         "English text, with the notes on what was changed for England and why. "
+                         "While a German text is marked illustrative, it was written by this project "
+                         "to show the format, and is not the German programme's own material."
+                         "\n\n{{ sources_index() }}")
 
 
 def on_config(config):
@@ -182,6 +185,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = render.material_page(item, edition)
     elif isinstance(item, Page):
         markdown = item.render_markdown(edition)
+        if item.print_size == "a5":
+            markdown = f'<div class="cascade-booklet" markdown>\n\n{markdown}\n\n</div>'
     return f"{markdown}\n"  # abbreviations: the abbr extension's glossary (on_config)
 
 

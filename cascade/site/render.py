@@ -81,6 +81,18 @@ def module_card(module: Module, edition: str, curriculum: Curriculum) -> str:
     return f"{card}\n\n## What you will learn\n\n{objectives}\n"
 
 
+def _german_is_illustrative(curriculum: Curriculum, source_id: str) -> bool:
+    """Whether the German text is one this project wrote (read once per loaded curriculum)."""
+    cached = getattr(curriculum, "_illustrative_german", None)
+    if cached is None:
+        from ..authoring import translations
+
+        german = translations.load_german(translations.translations_root(curriculum))
+        cached = {gid for gid, g in german.items() if g.illustrative}
+        curriculum._illustrative_german = cached
+    return source_id in cached
+
+
 def source_html(module: Module, curriculum: Curriculum, edition: str) -> str:
     source = module.source
     if source.written_in_england:
@@ -88,6 +100,9 @@ def source_html(module: Module, curriculum: Curriculum, edition: str) -> str:
     if not source.id:
         return "Not recorded"
     text = f"German module <code>{escape(source.id)}</code>"
+    if _german_is_illustrative(curriculum, source.id):
+        text += (" (an <strong>illustrative</strong> German text written by this project, not the German "
+                 "programme's own material)")
     if source.revision:
         text += f", revision <code>{escape(source.revision[:12])}</code>"
     else:
