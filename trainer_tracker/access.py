@@ -136,3 +136,25 @@ def certification(user, certification_id: int) -> Certification:
     if cert is None or not people(user).where(Person.id == cert.person_id).exists():
         raise NotVisible(certification_id)
     return cert
+
+
+def can_reset_password(user, target) -> bool:
+    """Administrators issue reset links for anyone; a site lead for their own site's trainers and
+    peer supporters (by the account's site or its linked person's site)."""
+    if user.role == roles.ADMIN:
+        return True
+    if user.role != roles.SITE_LEAD or target.role not in (roles.TRAINER, roles.SUPPORTER):
+        return False
+    site_id = target.site_id
+    if target.person_id:
+        site_id = Person.select(Person.site).where(Person.id == target.person_id).scalar() or site_id
+    return site_id is not None and site_id == user.site_id
+
+
+def can_correct_contacts(user, carer_obj: Carer) -> bool:
+    """Contacts are corrected by whoever may record them: the supporter on the match (current or
+    past), and staff of the carer's site."""
+    if _is_central(user) or (user.role == roles.SITE_LEAD and user.site_id == carer_obj.site_id):
+        return True
+    return bool(user.person_id) and Match.select().where((Match.carer == carer_obj)
+                                                         & (Match.supporter == user.person_id)).exists()

@@ -61,7 +61,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         "autoescape": True,
     }
 
-    db.init_app(app)
+    try:
+        db.init_app(app)
+    except db.BadDatabaseURL as exc:
+        raise ConfigError(str(exc)) from None
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -81,10 +84,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.views import bp as auth_bp
     from .admin.views import bp as admin_bp
+    from .cascade import correction_views as _cascade_corrections  # noqa: F401  routes on the cascade blueprint
     from .cascade.views import bp as cascade_bp
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
     from .research.views import bp as research_bp
+    from .support import correction_views as _support_corrections  # noqa: F401  routes on the support blueprint
     from .support.views import bp as support_bp
     from .web.views import bp as web_bp
 

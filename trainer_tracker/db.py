@@ -1,7 +1,10 @@
 """The database: a peewee DatabaseProxy bound at start-up to SQLite (default) or PostgreSQL.
 
-SQLite runs in WAL mode with foreign keys on and a busy timeout, and every write transaction
-takes the write lock up front (BEGIN IMMEDIATE) so two writers never deadlock half-way.
+URLs are read by peewee's own `playhouse.db_url` after a check that names any mistake in one
+line (a mistyped URL must never fall back to an in-memory database). Connections are opened and
+closed around each request by peewee's `FlaskDB`. SQLite runs in WAL mode with foreign keys on
+and a busy timeout, and every write transaction takes the write lock up front (BEGIN IMMEDIATE)
+so two writers never deadlock half-way.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import peewee
 from peewee import DatabaseProxy
+from playhouse import db_url
+from playhouse.flask_utils import FlaskDB
 
 database = DatabaseProxy()
 
@@ -22,6 +27,11 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 15000,  # ms: wait for the writer rather than fail
     "synchronous": "normal",  # safe in WAL mode: a crash loses no committed transaction
 }
+POSTGRES_SCHEMES = ("postgres", "postgresql")
+
+
+class BadDatabaseURL(ValueError):
+    """CASCADE_DATABASE_URL cannot be used; the message says why, in one line."""
 
 
 class BaseModel(peewee.Model):
@@ -34,36 +44,82 @@ def default_url(instance_path: str | os.PathLike) -> str:
     return f"sqlite:///{Path(instance_path) / 'tracker.sqlite'}"
 
 
-def make_database(url: str) -> peewee.Database:
-    """A peewee database for an sqlite:/// or postgresql:// URL."""
+def check_url(url: str) -> None:
+    """Refuse a URL that is not an SQLite file or a PostgreSQL database, naming the problem."""
+    shown = _redacted(url)
+    if not url or not url.strip():
+        raise BadDatabaseURL("CASCADE_DATABASE_URL is empty: give sqlite:///path/to/tracker.sqlite or "
+                             "postgresql://user@host:5432/dbname")
     parts = urlsplit(url)
-    scheme = parts.scheme.split("+")[0]
+    scheme = parts.scheme.lower()
     if scheme == "sqlite":
-        path = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") else parts.path
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=15)
-    if scheme in ("postgres", "postgresql"):
-        options = dict(parse_qsl(parts.query))
-        max_connections = int(options.pop("max_connections", 0) or 0)
-        kwargs = {
-            "host": parts.hostname or "127.0.0.1",
-            "port": parts.port or 5432,
-            "user": parts.username,
-            "password": parts.password,
-            **options,
-        }
-        name = parts.path.lstrip("/")
-        if max_connections:
-            from playhouse.pool import PooledPostgresqlDatabase
+        if parts.netloc:
+            raise BadDatabaseURL(f"CASCADE_DATABASE_URL {shown!r}: an SQLite URL is sqlite:/// and then the file "
+                                 f"(three slashes for a relative path, four for an absolute one), e.g. "
+                                 f"sqlite:///{parts.netloc}{parts.path}")
+        path = parts.path[1:]
+        if not path or path == ":memory:":
+            raise BadDatabaseURL(f"CASCADE_DATABASE_URL {shown!r} names no file: the tracker keeps its data in a "
+                                 "file, e.g. sqlite:///instance/tracker.sqlite")
+        folder = Path(path).parent
+        if folder.exists() and not folder.is_dir():
+            raise BadDatabaseURL(f"CASCADE_DATABASE_URL {shown!r}: {folder} is a file, not a folder")
+        return
+    if scheme in POSTGRES_SCHEMES or scheme.split("+")[0] in POSTGRES_SCHEMES:
+        if not parts.path.strip("/"):
+            raise BadDatabaseURL(f"CASCADE_DATABASE_URL {shown!r} names no database: "
+                                 "postgresql://user@host:5432/dbname")
+        try:
+            parts.port  # noqa: B018 - raises for a port that is not a number
+        except ValueError:
+            raise BadDatabaseURL(f"CASCADE_DATABASE_URL {shown!r}: the port is not a number") from None
+        return
+    raise BadDatabaseURL(f"CASCADE_DATABASE_URL {shown!r}: use sqlite:///path/to/tracker.sqlite or "
+                         "postgresql://user@host:5432/dbname")
 
-            return PooledPostgresqlDatabase(name, max_connections=max_connections, stale_timeout=300, **kwargs)
-        return peewee.PostgresqlDatabase(name, **kwargs)
-    raise ValueError(f"CASCADE_DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url or "")
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def make_database(url: str) -> peewee.Database:
+    """A peewee database for a checked sqlite:/// or postgresql:// URL (playhouse.db_url).
+
+    `?max_connections=N` on a PostgreSQL URL gives a connection pool (several app servers).
+    """
+    check_url(url)
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = Path(parts.path[1:])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return db_url.connect(url, pragmas=SQLITE_PRAGMAS, timeout=15)
+    query = dict(parse_qsl(parts.query))
+    scheme = "postgresql"
+    if "max_connections" in query:
+        scheme = "postgresql+pool"
+        query.setdefault("stale_timeout", "300")
+    url = urlunsplit(parts._replace(scheme=scheme, query=urlencode(query)))
+    return db_url.connect(url, unquote_password=True, unquote_user=True)
+
+
+class _FlaskDB(FlaskDB):
+    """Open the connection for each request (reusing one a test opened) and close it after."""
+
+    def connect_db(self):
+        self.database.connect(reuse_if_open=True)
+
+
+flask_db = _FlaskDB()
+flask_db.database = database  # FlaskDB initialises our proxy with the app's database
 
 
 def bind(url: str) -> peewee.Database:
-    """Point the proxy at the database named by `url` and return it."""
+    """Point the proxy at the database named by `url` and return it (command line, benchmarks)."""
     current = database.obj
     if current is not None and not current.is_closed():
         current.close()
@@ -96,14 +152,10 @@ def write_transaction():
 
 
 def init_app(app) -> None:
-    """Bind the database and open/close a connection around each request."""
-    bind(app.config["DATABASE_URL"])
-
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close(exc):
-        if not database.is_closed():
-            database.close()
+    """Bind the database named by DATABASE_URL; FlaskDB opens and closes it around each request."""
+    current = database.obj
+    if current is not None and not current.is_closed():
+        current.close()
+    app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
+    flask_db._db = None
+    flask_db.init_app(app)

@@ -1,6 +1,6 @@
 """Every tracker model, in dependency order (for migrations and test set-up)."""
 
-from .accounts.models import LoginAttempt, User
+from .accounts.models import LoginAttempt, PasswordReset, User
 from .audit.models import AuditEntry
 from .cascade.models import (
     Attendance,
@@ -22,6 +22,7 @@ ALL_MODELS = [
     Site,
     Person,
     User,
+    PasswordReset,
     LoginAttempt,
     AuditEntry,
     Course,

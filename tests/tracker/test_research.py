@@ -73,9 +73,11 @@ def test_edit_is_audited_with_items_changed(world, registry):
     row = services.save_response(None, instrument, time_point="baseline", completed_on=world.today, answers=answers,
                                  carer=world.carer)
     item = next(i for i in instrument.items if i.scale.type == "choice")
-    services.edit_response(None, row, instrument, {**answers, item.id: 2})
+    with pytest.raises(Refused, match="Say why"):
+        services.edit_response(None, row, instrument, {**answers, item.id: 2}, "")
+    services.edit_response(None, row, instrument, {**answers, item.id: 2}, "typed the wrong box")
     entry = AuditEntry.get(AuditEntry.action == "assessment.edit")
-    assert item.id in entry.data and "2" not in entry.summary
+    assert item.id in entry.data and "2" not in entry.summary and entry.reason == "typed the wrong box"
 
 
 def test_due_list_with_a_frozen_clock(world, registry):
@@ -206,8 +208,11 @@ def test_saved_response_can_be_corrected_through_its_page(app, world, registry):
             form[f"item_{n}"] = str(answers[item.id])
     first_choice = next(n for n, i in enumerate(instrument.items) if i.scale.type == "choice")
     form[f"item_{first_choice}"] = "2"
-    response = lead.post(f"/research/responses/{row.id}", data=form)
+    refused = lead.post(f"/research/responses/{row.id}", data=form)
+    assert refused.status_code == 200 and "Say why you are making this change" in refused.get_data(as_text=True)
+    response = lead.post(f"/research/responses/{row.id}", data={**form, "reason": "read the wrong column"})
     assert response.status_code == 302, response.get_data(as_text=True)
+    assert "read the wrong column" in lead.get(f"/research/responses/{row.id}").get_data(as_text=True)
     stored = AssessmentAnswer.get(AssessmentAnswer.response == row,
                                   AssessmentAnswer.item_id == instrument.items[first_choice].id)
     assert float(stored.value) == 2

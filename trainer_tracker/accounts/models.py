@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from ..cascade.models import Person, Site
 from ..db import BaseModel
@@ -35,6 +35,17 @@ class User(BaseModel, UserMixin):
     @property
     def is_active(self) -> bool:  # flask-login
         return bool(self.active)
+
+
+class PasswordReset(BaseModel):
+    """A one-time link to set a new password. Only a hash of the token is stored."""
+
+    user = ForeignKeyField(User, backref="password_resets", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    issued_by_user_id = IntegerField(null=True)  # None: asked for by the person (forgot password) or the CLI
 
 
 class LoginAttempt(BaseModel):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import Refused
 from ..web.guard import allow, public
 from . import roles, services
-from .forms import LoginForm, PasswordForm
+from .forms import ForgotForm, LoginForm, PasswordForm, ResetForm
 from .passwords import verify_password
 
 bp = Blueprint("auth", __name__)
@@ -67,3 +67,42 @@ def account():
                 flash("Your password has been changed. Other sessions have been signed out.", "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+def forgot():
+    """Ask for a reset link by email. The answer is the same whether or not the account exists."""
+    from .. import mail
+    from ..admin.resets import deliver_reset
+
+    form = ForgotForm()
+    if form.validate_on_submit():
+        found = services.request_reset(form.email.data, request.remote_addr or "", current_app.config["SECRET_KEY"])
+        if found is not None:
+            user, token = found
+            deliver_reset(user, url_for("auth.reset", token=token, _external=True), wait=False)
+        return render_template("auth/forgot_sent.html", email_on=mail.configured())
+    return render_template("auth/forgot.html", form=form, email_on=mail.configured())
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset(token: str):
+    """Choose a new password with a one-time link."""
+    if len(token) > 128 or services.reset_target(token) is None:
+        return render_template("auth/reset_dead.html"), 410
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.use_reset(token, form.password.data)
+        except Refused as exc:
+            if exc.field is None:
+                return render_template("auth/reset_dead.html"), 410
+            form.password.errors.append(exc.message)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Your new password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -22,3 +22,7 @@ class AuditEntry(BaseModel):
     entity_id = IntegerField(null=True)
     summary = CharField(max_length=255)
     data = TextField(default="{}")  # JSON: changed fields; personal fields are masked
+    reason = TextField(default="")  # why a correction was made, as the person gave it
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)  # a record's history

@@ -99,6 +99,8 @@ class CheckoutResult(BaseModel):
     notes = TextField(default="")
     assessor = ForeignKeyField(Person, backref="checkouts_assessed", on_delete="RESTRICT")
     recorded_at = DateTimeField(default=utcnow)
+    voided_at = DateTimeField(null=True)  # recorded by mistake (wrong trainee or step): ignored
+    void_reason = TextField(default="")
 
     class Meta:
         indexes = ((("course", "trainee", "step_id"), False),)

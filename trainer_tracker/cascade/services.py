@@ -46,8 +46,13 @@ def checkout_steps(stage: int) -> list[dict]:
 
 def create_site(actor, code: str, name: str, setting: str = "") -> Site:
     code = code.strip().upper()
-    if not code.isalnum() or not 1 < len(code) <= 8:
+    if not code.isascii() or not code.isalnum() or not 1 < len(code) <= 8:
         raise Refused("A site code is 2 to 8 letters or digits, e.g. EL.", "code")
+    name = " ".join((name or "").split())
+    if not name:
+        raise Refused("Give the site a name.", "name")
+    if setting not in ("urban", "rural", ""):
+        raise Refused("Choose urban or rural.", "setting")
     with write_transaction():
         if Site.select().where(Site.code == code).exists():
             raise Refused(f"There is already a site with the code {code}.", "code")
@@ -155,23 +160,34 @@ def record_delivery(actor, course: Course, module_id: str, delivered_on: dt.date
     return delivery
 
 
-def record_attendance(actor, delivery: ModuleDelivery, attended: dict[int, bool]) -> None:
-    """Set who attended a delivery. Only trainees of the course can be marked."""
+def record_attendance(actor, delivery: ModuleDelivery, attended: dict[int, bool], reason: str = "") -> None:
+    """Set who attended a delivery. Only trainees of the course can be marked. Changing attendance
+    that was already recorded is a correction: it needs a reason, kept in the history."""
     trainees = {pid for (pid,) in CourseTrainee.select(CourseTrainee.person)
                 .where(CourseTrainee.course == delivery.course_id).tuples()}
     unknown = set(attended) - trainees
     if unknown:
         raise Refused("Attendance can only be recorded for trainees on this course.", "attendance")
     with write_transaction():
+        existing = {row.person_id: row for row in Attendance.select().where(Attendance.delivery == delivery)}
+        changed = {pid: present for pid, present in attended.items()
+                   if pid in existing and existing[pid].attended != present}
+        if changed:
+            reason = audit.require_reason(reason)
         for person_id, present in attended.items():
-            row = Attendance.get_or_none((Attendance.delivery == delivery) & (Attendance.person == person_id))
+            row = existing.get(person_id)
             if row is None:
                 Attendance.create(delivery=delivery, person=person_id, attended=present)
             elif row.attended != present:
                 row.attended = present
                 row.save()
-        audit.record(actor, "attendance.record", "module_delivery", delivery.id, "Attendance recorded",
-                     present=sum(1 for v in attended.values() if v), absent=sum(1 for v in attended.values() if not v))
+        action = "attendance.correct" if changed else "attendance.record"
+        audit.record(actor, action, "module_delivery", delivery.id,
+                     "Attendance corrected" if changed else "Attendance recorded", reason=reason if changed else "",
+                     present=sum(1 for v in attended.values() if v), absent=sum(1 for v in attended.values() if not v),
+                     changes={f"attendance of person {pid}": {"from": "present" if not p else "absent",
+                                                             "to": "present" if p else "absent"}
+                              for pid, p in changed.items()})
 
 
 def record_checkout(actor, course: Course, trainee: Person, step_id: str, state: str, assessor: Person,
@@ -202,7 +218,8 @@ def checkout_state(course: Course, trainee_id: int) -> dict[str, CheckoutResult]
     """The latest result per step for one trainee (append-only history; latest wins)."""
     latest: dict[str, CheckoutResult] = {}
     for result in (CheckoutResult.select().where((CheckoutResult.course == course)
-                                                 & (CheckoutResult.trainee == trainee_id))
+                                                 & (CheckoutResult.trainee == trainee_id)
+                                                 & CheckoutResult.voided_at.is_null())
                    .order_by(CheckoutResult.recorded_at, CheckoutResult.id)):
         latest[result.step_id] = result
     return latest
@@ -221,17 +238,35 @@ class Eligibility:
 
 
 def eligibility(course: Course, trainee_id: int, curriculum) -> Eligibility:
+    return eligibility_for_course(course, [trainee_id], curriculum)[trainee_id]
+
+
+def eligibility_for_course(course: Course, trainee_ids: list[int], curriculum) -> dict[int, Eligibility]:
+    """Eligibility of several trainees of a course in two queries (not two per trainee): every
+    required module attended, and the latest result of every checkout step (append-only; latest
+    by recorded_at, then id; withdrawn results ignored) is "passed"."""
+    if not trainee_ids:
+        return {}
     required = required_modules(curriculum, course.stage, course.curriculum_release)
-    attended = {mid for (mid,) in (ModuleDelivery.select(ModuleDelivery.module_id)
-                                   .join(Attendance)
-                                   .where((ModuleDelivery.course == course) & (Attendance.person == trainee_id)
-                                          & (Attendance.attended == True))  # noqa: E712
-                                   .tuples())}
-    missing = [m for m in required if m not in attended]
-    states = checkout_state(course, trainee_id)
-    not_passed = [s["id"] for s in checkout_steps(course.stage)
-                  if states.get(s["id"]) is None or states[s["id"]].state != "passed"]
-    return Eligibility(missing, not_passed)
+    attended: dict[int, set[str]] = {pid: set() for pid in trainee_ids}
+    for person_id, module_id in (ModuleDelivery.select(Attendance.person, ModuleDelivery.module_id)
+                                 .join(Attendance)
+                                 .where((ModuleDelivery.course == course) & Attendance.person.in_(trainee_ids)
+                                        & (Attendance.attended == True))  # noqa: E712
+                                 .tuples()):
+        attended[person_id].add(module_id)
+    latest: dict[int, dict[str, str]] = {pid: {} for pid in trainee_ids}
+    for person_id, step_id, state in (CheckoutResult.select(CheckoutResult.trainee, CheckoutResult.step_id,
+                                                            CheckoutResult.state)
+                                      .where((CheckoutResult.course == course)
+                                             & CheckoutResult.trainee.in_(trainee_ids)
+                                             & CheckoutResult.voided_at.is_null())
+                                      .order_by(CheckoutResult.recorded_at, CheckoutResult.id).tuples()):
+        latest[person_id][step_id] = state
+    steps = checkout_steps(course.stage)
+    return {pid: Eligibility([m for m in required if m not in attended[pid]],
+                             [s["id"] for s in steps if latest[pid].get(s["id"]) != "passed"])
+            for pid in trainee_ids}
 
 
 def _original(person_id: int) -> Certification | None:

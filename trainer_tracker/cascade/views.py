@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
 from .. import access
 from ..accounts import roles
+from ..audit.history import history
 from ..dashboard import cache
-from ..errors import NotVisible, Refused
+from ..errors import Refused
 from ..web.curriculum import get_curriculum
+from ..web.forms import attach
 from ..web.guard import allow
 from . import lineage, services
+from .blueprint import PEOPLE_VIEWERS, bp, managed_course, managed_delivery, managed_site, person_choices, site_choices
 from .forms import (
     AttendanceForm,
     CertifyForm,
@@ -39,38 +42,6 @@ from .models import (
 
 TREE_PAGE_SIZE = 100  # people per page of the cascade tree
 
-bp = Blueprint("cascade", __name__)
-PEOPLE_VIEWERS = (*roles.CASCADE_VIEWERS, roles.SUPPORTER)
-
-
-def _or_404(func, *args):
-    try:
-        return func(*args)
-    except NotVisible:
-        abort(404)
-
-
-def _refused(form, exc: Refused) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
-def _site_choices(user) -> list[tuple[str, str]]:
-    query = Site.select().order_by(Site.name)
-    if user.role == roles.SITE_LEAD:
-        query = query.where(Site.id == user.site_id)
-    return [(str(s.id), f"{s.name} ({s.code})") for s in query]
-
-
-def _person_choices(query) -> list[tuple[str, str]]:
-    rows = query.join(Site, on=(Person.site == Site.id)).select(Person, Site).order_by(Person.family_name,
-                                                                                         Person.given_name)
-    return [("", "Choose a person")] + [(str(p.id), f"{p.name} ({p.site.code})") for p in rows]
-
-
 # People ------------------------------------------------------------------------------------
 
 @bp.get("/people")
@@ -95,18 +66,16 @@ def people():
 @allow(*roles.STAFF)
 def new_person():
     form = PersonForm()
-    form.site.choices = _site_choices(current_user)
+    form.site.choices = site_choices(current_user)
     if current_user.role not in roles.CENTRAL:
         del form.founding_trainer
     if form.validate_on_submit():
-        site = Site.get_or_none(Site.id == int(form.site.data))
-        if site is None or not access.can_manage_people(current_user, site.id):
-            abort(403)
+        site = managed_site(form.site.data)
         founding = bool(getattr(form, "founding_trainer", None) and form.founding_trainer.data)
         try:
             person = services.create_person(current_user, form.given_name.data, form.family_name.data, site, founding)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash(f"{person.name} added.", "success")
             return redirect(url_for("cascade.person", person_id=person.id))
@@ -127,7 +96,7 @@ def me():
 @allow(*PEOPLE_VIEWERS)
 def person(person_id: int):
     """A person, their lineage up to generation 0 (one recursive query) and their certificates."""
-    found = _or_404(access.person, current_user, person_id)
+    found = access.person(current_user, person_id)
     site = Site.get_by_id(found.site_id)
     steps = lineage.lineage(found.id)
     generation = lineage.generation_from(steps, found.founding_trainer)
@@ -142,7 +111,11 @@ def person(person_id: int):
     attended = list(Course.select().join(CourseTrainee).where(CourseTrainee.person == found.id).order_by(Course.starts_on))
     certified_count = (Certification.select(fn.COUNT(Certification.id))
                        .where((Certification.certified_by == found.id) & Certification.renewal_of.is_null()).scalar())
+    account = found.account.first() if current_user.role in roles.STAFF else None
     return render_template("cascade/person.html", person=found, site=site, steps=steps, generation=generation,
+                           can_edit=access.can_manage_people(current_user, found.site_id), account=account,
+                           can_reset=bool(account and access.can_reset_password(current_user, account)),
+                           history=history(("person", found.id)) if current_user.role in roles.STAFF else [],
                            certs=certs, events=events, trained=trained, attended=attended,
                            certified_count=certified_count)
 
@@ -164,16 +137,14 @@ def courses():
 @allow(*roles.STAFF)
 def new_course():
     form = CourseForm()
-    form.site.choices = _site_choices(current_user)
+    form.site.choices = site_choices(current_user)
     if form.validate_on_submit():
-        site = Site.get_or_none(Site.id == int(form.site.data))
-        if site is None or not access.can_manage_people(current_user, site.id):
-            abort(403)
+        site = managed_site(form.site.data)
         try:
             course = services.create_course(current_user, form.title.data, int(form.stage.data), site,
                                             form.starts_on.data, form.ends_on.data, form.curriculum_release.data.strip())
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Course created.", "success")
             return redirect(url_for("cascade.course", course_id=course.id))
@@ -184,7 +155,7 @@ def new_course():
 @bp.get("/courses/<int:course_id>")
 @allow(*roles.CASCADE_VIEWERS)
 def course(course_id: int):
-    found = _or_404(access.course, current_user, course_id)
+    found = access.course(current_user, course_id)
     curriculum = get_curriculum()
     trainers = list(Person.select().join(CourseTrainer).where(CourseTrainer.course == found).order_by(Person.family_name))
     trainees = list(Person.select().join(CourseTrainee).where(CourseTrainee.course == found).order_by(Person.family_name))
@@ -197,63 +168,30 @@ def course(course_id: int):
     delivered = {d.module_id for d in deliveries}
     certs = {c.person_id: c for c in Certification.select().where(
         (Certification.course == found) & Certification.person.in_([t.id for t in trainees]))} if trainees else {}
-    status = _eligibility(found, [t.id for t in trainees], curriculum)
+    status = services.eligibility_for_course(found, [t.id for t in trainees], curriculum)
     can_manage = access.can_manage_course(current_user, found)
+    staff_manage = can_manage and current_user.role in roles.STAFF
+    course_history = history(("course", found.id), ("module_delivery", [d.id for d in deliveries])) if can_manage else []
     return render_template("cascade/course.html", course=found, trainers=trainers, trainees=trainees,
+                           staff_manage=staff_manage, history=course_history,
                            deliveries=deliveries, present=present, required=required, delivered=delivered,
                            curriculum=curriculum, certs=certs, status=status, can_manage=can_manage,
                            steps=services.checkout_steps(found.stage))
 
 
-def _eligibility(course: Course, trainee_ids: list[int], curriculum) -> dict[int, services.Eligibility]:
-    """services.eligibility for every trainee of a course in two queries (not two per trainee).
-
-    Same rules: every required module attended, and the latest result of every checkout step
-    (append-only; latest by recorded_at, then id) is "passed".
-    """
-    if not trainee_ids:
-        return {}
-    required = services.required_modules(curriculum, course.stage, course.curriculum_release)
-    attended: dict[int, set[str]] = {pid: set() for pid in trainee_ids}
-    for person_id, module_id in (ModuleDelivery.select(Attendance.person, ModuleDelivery.module_id)
-                                 .join(Attendance)
-                                 .where((ModuleDelivery.course == course) & Attendance.person.in_(trainee_ids)
-                                        & (Attendance.attended == True))  # noqa: E712
-                                 .tuples()):
-        attended[person_id].add(module_id)
-    latest: dict[int, dict[str, str]] = {pid: {} for pid in trainee_ids}
-    for person_id, step_id, state in (CheckoutResult.select(CheckoutResult.trainee, CheckoutResult.step_id,
-                                                            CheckoutResult.state)
-                                      .where((CheckoutResult.course == course)
-                                             & CheckoutResult.trainee.in_(trainee_ids))
-                                      .order_by(CheckoutResult.recorded_at, CheckoutResult.id).tuples()):
-        latest[person_id][step_id] = state
-    steps = services.checkout_steps(course.stage)
-    return {pid: services.Eligibility([m for m in required if m not in attended[pid]],
-                                      [s["id"] for s in steps if latest[pid].get(s["id"]) != "passed"])
-            for pid in trainee_ids}
-
-
-def _managed_course(course_id: int) -> Course:
-    found = _or_404(access.course, current_user, course_id)
-    if not access.can_manage_course(current_user, found):
-        abort(403)
-    return found
-
-
 @bp.route("/courses/<int:course_id>/trainers", methods=["GET", "POST"])
 @allow(*roles.STAFF)
 def add_trainer(course_id: int):
-    found = _managed_course(course_id)
+    found = managed_course(course_id)
     form = PersonChoiceForm()
     form.person.label.text = "Trainer"
-    form.person.choices = _person_choices(access.people(current_user))
+    form.person.choices = person_choices(access.people(current_user))
     if form.validate_on_submit():
         try:
-            chosen = _or_404(access.person, current_user, int(form.person.data))
+            chosen = access.person(current_user, form.person.data)
             services.add_trainer(current_user, found, chosen)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Trainer added.", "success")
             return redirect(url_for("cascade.course", course_id=found.id))
@@ -264,16 +202,16 @@ def add_trainer(course_id: int):
 @bp.route("/courses/<int:course_id>/trainees", methods=["GET", "POST"])
 @allow(*roles.STAFF)
 def enrol(course_id: int):
-    found = _managed_course(course_id)
+    found = managed_course(course_id)
     form = PersonChoiceForm()
     form.person.label.text = "Trainee"
-    form.person.choices = _person_choices(access.people(current_user).where(Person.founding_trainer == False))  # noqa: E712
+    form.person.choices = person_choices(access.people(current_user).where(Person.founding_trainer == False))  # noqa: E712
     if form.validate_on_submit():
         try:
-            chosen = _or_404(access.person, current_user, int(form.person.data))
+            chosen = access.person(current_user, form.person.data)
             services.enrol(current_user, found, chosen)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Trainee enrolled.", "success")
             return redirect(url_for("cascade.course", course_id=found.id))
@@ -282,13 +220,13 @@ def enrol(course_id: int):
 
 
 def _course_trainer_choices(found: Course):
-    return _person_choices(Person.select().join(CourseTrainer).where(CourseTrainer.course == found))
+    return person_choices(Person.select().join(CourseTrainer).where(CourseTrainer.course == found))
 
 
 @bp.route("/courses/<int:course_id>/deliveries/new", methods=["GET", "POST"])
 @allow(*roles.CASCADE_VIEWERS)
 def new_delivery(course_id: int):
-    found = _managed_course(course_id)
+    found = managed_course(course_id)
     curriculum = get_curriculum()
     form = DeliveryForm()
     versions = services.module_versions(curriculum, found.curriculum_release)
@@ -297,12 +235,12 @@ def new_delivery(course_id: int):
         if found.stage in m.stages and m.id in versions and m.status != "retired"]
     form.trainer.choices = _course_trainer_choices(found)
     if form.validate_on_submit():
-        trainer = Person.get_or_none(Person.id == int(form.trainer.data))
+        trainer = Person.get_or_none(Person.id == form.trainer.data)
         try:
             delivery = services.record_delivery(current_user, found, form.module_id.data, form.delivered_on.data,
                                                 trainer, curriculum, form.notes.data or "")
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Delivery recorded. Now record who attended.", "success")
             return redirect(url_for("cascade.attendance", delivery_id=delivery.id))
@@ -314,10 +252,7 @@ def new_delivery(course_id: int):
 @bp.route("/deliveries/<int:delivery_id>/attendance", methods=["GET", "POST"])
 @allow(*roles.CASCADE_VIEWERS)
 def attendance(delivery_id: int):
-    delivery = ModuleDelivery.get_or_none(ModuleDelivery.id == delivery_id)
-    if delivery is None:
-        abort(404)
-    found = _managed_course(delivery.course_id)
+    delivery, found = managed_delivery(delivery_id)
     trainees = list(Person.select().join(CourseTrainee).where(CourseTrainee.course == found).order_by(Person.family_name))
     form = AttendanceForm()
     form.attended.choices = [(str(t.id), t.name) for t in trainees]
@@ -327,9 +262,10 @@ def attendance(delivery_id: int):
     if form.validate_on_submit():
         ticked = set(form.attended.data or [])
         try:
-            services.record_attendance(current_user, delivery, {t.id: str(t.id) in ticked for t in trainees})
+            services.record_attendance(current_user, delivery, {t.id: str(t.id) in ticked for t in trainees},
+                                       form.reason.data or "")
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Attendance saved.", "success")
             return redirect(url_for("cascade.course", course_id=found.id))
@@ -337,14 +273,15 @@ def attendance(delivery_id: int):
     title = f"Attendance: {module.title if module else delivery.module_id}"
     return render_template("cascade/form_page.html", form=form, title=title, caption=f"{found.title}, "
                            f"{delivery.delivered_on:%-d %B %Y}", submit="Save attendance",
-                           back=url_for("cascade.course", course_id=found.id))
+                           back=url_for("cascade.course", course_id=found.id),
+                           history=history(("module_delivery", delivery.id)))
 
 
 @bp.route("/courses/<int:course_id>/trainees/<int:person_id>/checkout", methods=["GET", "POST"])
 @allow(*roles.CASCADE_VIEWERS)
 def checkout(course_id: int, person_id: int):
-    found = _managed_course(course_id)
-    trainee = _or_404(access.person, current_user, person_id)
+    found = managed_course(course_id)
+    trainee = access.person(current_user, person_id)
     if not services.is_trainee(found, trainee.id):
         abort(404)
     steps = services.checkout_steps(found.stage)
@@ -352,41 +289,45 @@ def checkout(course_id: int, person_id: int):
     form.step_id.choices = [("", "Choose a step")] + [(s["id"], s["title"]) for s in steps]
     form.assessor.choices = _course_trainer_choices(found)
     if request.method == "GET" and current_user.person_id:
-        form.assessor.data = str(current_user.person_id)
+        form.assessor.data = current_user.person_id
         form.step_id.data = request.args.get("step", "")
     if form.validate_on_submit():
-        assessor = Person.get_or_none(Person.id == int(form.assessor.data))
+        assessor = Person.get_or_none(Person.id == form.assessor.data)
         try:
             services.record_checkout(current_user, found, trainee, form.step_id.data, form.state.data, assessor,
                                      form.notes.data or "")
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Checkout step recorded.", "success")
             return redirect(url_for("cascade.checkout", course_id=found.id, person_id=trainee.id))
     state = services.checkout_state(found, trainee.id)
+    results = list(CheckoutResult.select(CheckoutResult, Person).join(Person, on=(CheckoutResult.assessor == Person.id))
+                   .where((CheckoutResult.course == found) & (CheckoutResult.trainee == trainee.id))
+                   .order_by(CheckoutResult.recorded_at.desc(), CheckoutResult.id.desc()))
     return render_template("cascade/checkout.html", course=found, trainee=trainee, steps=steps, state=state,
-                           form=form, labels=services.CHECKOUT_STATES)
+                           form=form, labels=services.CHECKOUT_STATES, results=results,
+                           step_titles={s["id"]: s["title"] for s in steps})
 
 
 @bp.route("/courses/<int:course_id>/trainees/<int:person_id>/certify", methods=["GET", "POST"])
 @allow(*roles.CASCADE_VIEWERS)
 def certify(course_id: int, person_id: int):
-    found = _managed_course(course_id)
-    trainee = _or_404(access.person, current_user, person_id)
+    found = managed_course(course_id)
+    trainee = access.person(current_user, person_id)
     if not services.is_trainee(found, trainee.id):
         abort(404)
     curriculum = get_curriculum()
     form = CertifyForm()
     form.certifier.choices = _course_trainer_choices(found)
     if request.method == "GET" and current_user.person_id:
-        form.certifier.data = str(current_user.person_id)
+        form.certifier.data = current_user.person_id
     if form.validate_on_submit():
-        certifier = Person.get_or_none(Person.id == int(form.certifier.data))
+        certifier = Person.get_or_none(Person.id == form.certifier.data)
         try:
             cert = services.certify(current_user, found, trainee, certifier, form.certified_on.data, curriculum)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash(f"{trainee.name} is certified.", "success")
             return redirect(url_for("cascade.certification", certification_id=cert.id))
@@ -400,7 +341,7 @@ def certify(course_id: int, person_id: int):
 @bp.get("/certifications/<int:certification_id>")
 @allow(*PEOPLE_VIEWERS)
 def certification(certification_id: int):
-    cert = _or_404(access.certification, current_user, certification_id)
+    cert = access.certification(current_user, certification_id)
     events = list(cert.events.order_by(CertificationEvent.at))
     can_manage = current_user.role in roles.STAFF and access.can_manage_people(current_user, cert.person.site_id)
     return render_template("cascade/certification.html", cert=cert, events=events, can_manage=can_manage,
@@ -410,13 +351,13 @@ def certification(certification_id: int):
 @bp.get("/certifications/<int:certification_id>/certificate")
 @allow(*PEOPLE_VIEWERS)
 def certificate(certification_id: int):
-    cert = _or_404(access.certification, current_user, certification_id)
+    cert = access.certification(current_user, certification_id)
     return render_template("cascade/certificate.html", cert=cert,
                            verify_url=url_for("web.verify", code=cert.verification_code, _external=True))
 
 
 def _status_change(certification_id: int, change, message: str):
-    cert = _or_404(access.certification, current_user, certification_id)
+    cert = access.certification(current_user, certification_id)
     if not access.can_manage_people(current_user, cert.person.site_id):
         abort(403)
     form = ReasonForm()
@@ -447,20 +388,20 @@ def lapse(certification_id: int):
 @bp.route("/certifications/<int:certification_id>/renew", methods=["GET", "POST"])
 @allow(*roles.STAFF)
 def renew(certification_id: int):
-    cert = _or_404(access.certification, current_user, certification_id)
+    cert = access.certification(current_user, certification_id)
     if not access.can_manage_people(current_user, cert.person.site_id):
         abort(403)
     form = RenewForm()
-    form.course.choices = [("", "Choose a course")] + [(str(c.id), f"{c.title} ({c.starts_on:%Y-%m-%d})")
+    form.course.choices = [("", "Choose a course")] + [(c.id, f"{c.title} ({c.starts_on:%Y-%m-%d})")
                                                       for c in access.courses(current_user).order_by(Course.starts_on.desc())]
-    form.certifier.choices = _person_choices(access.people(current_user))
+    form.certifier.choices = person_choices(access.people(current_user))
     if form.validate_on_submit():
-        course = _or_404(access.course, current_user, int(form.course.data))
-        certifier = Person.get_or_none(Person.id == int(form.certifier.data))
+        course = access.course(current_user, form.course.data)
+        certifier = Person.get_or_none(Person.id == form.certifier.data)
         try:
             new = services.renew(current_user, cert, course, certifier, form.certified_on.data)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Certification renewed.", "success")
             return redirect(url_for("cascade.certification", certification_id=new.id))

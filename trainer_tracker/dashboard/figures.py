@@ -79,7 +79,8 @@ def _cascade_figures(site_id: int | None, today: dt.date) -> dict:
                                                                      "supporters": 0, "carers": 0})
             stages[stage].by_site[sites[carer_site].code]["carers"] += count
 
-    activity = Contact.select(fn.COUNT(Contact.id), fn.COALESCE(fn.SUM(Contact.duration_minutes), 0))
+    activity = (Contact.select(fn.COUNT(Contact.id), fn.COALESCE(fn.SUM(Contact.duration_minutes), 0))
+                .where(Contact.voided_at.is_null()))
     if site_id is not None:  # (every contact has a match and every match a carer: no join needed for all sites)
         activity = activity.join(Match).join(Carer, on=(Match.carer == Carer.id))
     active = Match.select(fn.COUNT(Match.id)).join(Carer, on=(Match.carer == Carer.id)).where(Match.ended_on.is_null())

@@ -22,5 +22,10 @@ def index():
         from ..research.views import overdue_reports
 
         alerts = overdue_reports(site_id)
+    checklist = []
+    if current_user.role == roles.ADMIN:
+        from ..admin.setup import checklist as setup_checklist
+
+        checklist = setup_checklist()
     return render_template("dashboard/index.html", figures=figures, generations=generation_counts(site_id),
-                           alerts=alerts)
+                           alerts=alerts, checklist=checklist, setup_done=all(step["done"] for step in checklist))

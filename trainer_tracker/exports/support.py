@@ -40,7 +40,7 @@ def contacts() -> Export:
                     .join(Match, on=(Contact.match == Match.id))
                     .join(Carer, on=(Match.carer == Carer.id))
                     .join(Site, on=(Carer.site == Site.id))
-                    .where(Contact.id > last)
+                    .where((Contact.id > last) & Contact.voided_at.is_null())
                     .order_by(Contact.id)
                     .limit(PAGE))
             # The driver's own values: integers and text as they are, the date as an ISO string

@@ -22,8 +22,9 @@ def compute(curriculum, *, site_id: int | None = None, table=None) -> dict:
     minutes = {m.id: m.duration_minutes for m in curriculum.modules}
     deliveries = ModuleDelivery.select(ModuleDelivery.module_id, fn.COUNT(ModuleDelivery.id)).join(Course)
     contacts = Contact.select(fn.COALESCE(fn.SUM(Contact.duration_minutes), 0)).join(Match).join(
-        Carer, on=(Match.carer == Carer.id))
-    items = CostItem.select(CostItem.category, CostItem.unit_cost_key, fn.SUM(CostItem.quantity), fn.SUM(CostItem.amount))
+        Carer, on=(Match.carer == Carer.id)).where(Contact.voided_at.is_null())
+    items = (CostItem.select(CostItem.category, CostItem.unit_cost_key, fn.SUM(CostItem.quantity),
+                             fn.SUM(CostItem.amount)).where(CostItem.voided_at.is_null()))
     certified = Certification.select(fn.COUNT(fn.DISTINCT(Certification.person))).join(
         Course, on=(Certification.course == Course.id)).where(
         Certification.renewal_of.is_null() & (Certification.status != "revoked"))

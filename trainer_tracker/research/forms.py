@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cascade.stats import adverse
 
-from ..web.forms import MultiCheckboxField, RadioField, SelectField
+from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
 
 
 def _label(value) -> str:
@@ -26,6 +26,9 @@ def instrument_form(instrument, time_points: list[tuple[str, str]] | None):
                                      validators=[DataRequired("Choose the time point.")])
             completed_on = DateField("Date completed", default=dt.date.today,
                                      validators=[InputRequired("Enter the date.")])
+        else:  # changing saved answers is a correction
+            reason = TextAreaField("Why are you changing these answers?", validators=[Optional(), Length(max=500)],
+                                   description="Kept in the history. Do not write names or other personal details.")
 
     fields = []
     for n, item in enumerate(instrument.items):
@@ -70,8 +73,8 @@ class AdverseEventForm(FlaskForm):
     affected = RadioField("Who was affected?", choices=[("carer", "A carer"), ("cps", "A peer supporter"),
                                                        ("patient", "The person cared for (the patient)")],
                           validators=[DataRequired("Choose who was affected.")])
-    carer = SelectField("Carer (study ID)", validators=[Optional()], description="For a carer, or the carer of the patient.")
-    person = SelectField("Peer supporter", validators=[Optional()])
+    carer = IdSelectField("Carer (study ID)", validators=[Optional()], description="For a carer, or the carer of the patient.")
+    person = IdSelectField("Peer supporter", validators=[Optional()])
     onset_on = DateField("Date it started", validators=[InputRequired("Enter the date it started.")])
     aware_on = DateField("Date the team became aware", default=dt.date.today,
                          validators=[InputRequired("Enter the date you became aware.")])
@@ -100,7 +103,7 @@ class ReportedForm(FlaskForm):
 
 
 class CostForm(FlaskForm):
-    site = SelectField("Site", validators=[DataRequired("Choose a site.")])
+    site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     category = RadioField("Category", validators=[DataRequired("Choose a category.")])
     occurred_on = DateField("Date", default=dt.date.today, validators=[InputRequired("Enter the date.")])
     unit_cost_key = SelectField("Unit cost", validators=[Optional()], description="From the unit-cost table; or give an amount.")
@@ -108,3 +111,20 @@ class CostForm(FlaskForm):
                             validators=[InputRequired("Enter the quantity.")])
     amount = DecimalField("Amount in pounds", validators=[Optional()])
     description = StringField("Description", validators=[Optional(), Length(max=255)])
+
+
+class EditAdverseEventForm(ReasonMixin, AdverseEventForm):
+    pass
+
+
+class EditCostForm(ReasonMixin, FlaskForm):
+    category = RadioField("Category", validators=[DataRequired("Choose a category.")])
+    occurred_on = DateField("Date", validators=[InputRequired("Enter the date.")])
+    unit_cost_key = SelectField("Unit cost", validators=[Optional()], description="From the unit-cost table; or give an amount.")
+    quantity = StringField("Quantity", validators=[DataRequired("Enter the quantity."), Length(max=20)])
+    amount = StringField("Amount in pounds", validators=[Optional(), Length(max=20)])
+    description = StringField("Description", validators=[Optional(), Length(max=255)])
+
+
+class VoidForm(ReasonMixin, FlaskForm):
+    pass

@@ -82,3 +82,5 @@ class CostItem(BaseModel):
     description = CharField(max_length=255, default="")
     recorded_by_user_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow)
+    voided_at = DateTimeField(null=True)  # entered by mistake: kept, counted nowhere
+    void_reason = TextField(default="")

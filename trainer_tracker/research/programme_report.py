@@ -26,9 +26,10 @@ def build(curriculum, registry, today: dt.date | None = None) -> dict:
     cascade = cascade_figures(today=today)
     stages = [{"stage": s.stage, "target_supporters": s.target_supporters, "supporters_certified": s.supporters_certified,
                "target_carers": s.target_carers, "carers_supported": s.carers_supported} for s in cascade["stages"]]
-    per_carer = [n for (n,) in Contact.select(fn.COUNT(Contact.id)).join(Match).group_by(Match.carer).tuples()]
-    minutes = Contact.select(fn.COALESCE(fn.SUM(Contact.duration_minutes), 0)).scalar() or 0
-    modes = Counter(m for (m,) in Contact.select(Contact.mode).tuples())
+    kept = Contact.voided_at.is_null()
+    per_carer = [n for (n,) in Contact.select(fn.COUNT(Contact.id)).join(Match).where(kept).group_by(Match.carer).tuples()]
+    minutes = Contact.select(fn.COALESCE(fn.SUM(Contact.duration_minutes), 0)).where(kept).scalar() or 0
+    modes = Counter(m for (m,) in Contact.select(Contact.mode).where(kept).tuples())
     engagement = {
         "carers_matched": Match.select(fn.COUNT(fn.DISTINCT(Match.carer))).scalar(),
         "contacts": sum(per_carer), "contact_hours": round(minutes / 60, 1),

@@ -47,6 +47,14 @@ def deserialise(item, text: str | None):
     return text
 
 
+def _item_refusal(exc: ScoringError) -> Refused:
+    """One message per item, each on its own input."""
+    problems: dict = {}
+    for problem in exc.problems:
+        problems.setdefault(problem.item_id, []).append(problem.message)
+    return Refused.many(problems or {None: ["The answers could not be scored."]})
+
+
 def _check_target(instrument, carer: Carer | None, person: Person | None) -> str:
     if (carer is None) == (person is None):
         raise Refused("An assessment is answered by one carer or one person in the cascade.")
@@ -72,7 +80,7 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
     try:
         result = score(instrument, answers)
     except ScoringError as exc:
-        raise Refused("; ".join(p.message for p in exc.problems), exc.problems[0].item_id if exc.problems else None) from None
+        raise _item_refusal(exc) from None
     site_id = carer.site_id if carer is not None else person.site_id
     with write_transaction():
         existing = AssessmentResponse.select().where(
@@ -96,14 +104,16 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
     return row
 
 
-def edit_response(actor, row: AssessmentResponse, instrument, answers: dict) -> AssessmentResponse:
-    """Change answers; re-score with the instrument's current version; audit the items changed."""
+def edit_response(actor, row: AssessmentResponse, instrument, answers: dict, reason: str) -> AssessmentResponse:
+    """Change answers (a correction, with its reason); re-score with the instrument's current version;
+    audit the items changed, never the answers."""
+    reason = audit.require_reason(reason)
     if not instrument.licensed_text_state.installed:
         raise Refused(instrument.licensed_text_state.message, "instrument")
     try:
         result = score(instrument, answers)
     except ScoringError as exc:
-        raise Refused("; ".join(p.message for p in exc.problems), exc.problems[0].item_id if exc.problems else None) from None
+        raise _item_refusal(exc) from None
     with write_transaction():
         old = {a.item_id: a.value for a in AssessmentAnswer.select().where(AssessmentAnswer.response == row)}
         new = {item.id: _serialise(result.values.get(item.id)) for item in instrument.items}
@@ -114,8 +124,10 @@ def edit_response(actor, row: AssessmentResponse, instrument, answers: dict) -> 
         row.instrument_version = str(instrument.version)
         row.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         row.save()
+        if not changed:
+            raise Refused("Nothing was changed.")
         audit.record(actor, "assessment.edit", "assessment_response", row.id, f"{instrument.id} answers changed",
-                     items_changed=",".join(changed), count=len(changed))
+                     reason=reason, items_changed=",".join(changed), count=len(changed))
     return row
 
 
@@ -208,17 +220,32 @@ def close_adverse_event(actor, row: AdverseEvent, now: dt.datetime | None = None
     return row
 
 
-def add_cost_item(actor, *, site: Site, category: str, occurred_on: dt.date, quantity, unit_cost_key: str = "",
-                  amount=None, description: str = "", table=None) -> CostItem:
+MAX_MONEY = Decimal("1000000")  # one cost line of a million pounds or more is a typing mistake
+
+
+def _money(value, field: str, what: str) -> Decimal:
+    """A finite, non-negative amount with at most two decimals (no NaN, no Infinity, no -1000)."""
+    try:
+        number = Decimal(str(value).strip().replace(",", "").lstrip("£"))
+    except (InvalidOperation, ValueError):
+        raise Refused(f"Enter the {what} as a number, e.g. 2.5.", field) from None
+    if not number.is_finite():
+        raise Refused(f"Enter the {what} as a number, e.g. 2.5.", field)
+    if number <= 0:
+        raise Refused(f"The {what} must be more than 0.", field)
+    if number >= MAX_MONEY:
+        raise Refused(f"The {what} must be less than {MAX_MONEY:,}.", field)
+    if number != number.quantize(Decimal("0.01")):
+        raise Refused(f"Give the {what} with at most two decimal places.", field)
+    return number.quantize(Decimal("0.01"))
+
+
+def validated_cost(*, category: str, quantity, unit_cost_key: str = "", amount=None, table=None) -> tuple:
+    """(quantity, amount) after the cost rules; shared by adding and correcting a cost line."""
     if category not in COST_CATEGORIES:
         raise Refused("Choose a cost category.", "category")
-    try:
-        quantity = Decimal(str(quantity))
-        amount = None if amount in (None, "") else Decimal(str(amount))
-    except InvalidOperation:
-        raise Refused("Enter numbers, e.g. 2.5.", "quantity") from None
-    if quantity <= 0:
-        raise Refused("The quantity must be more than 0.", "quantity")
+    quantity = _money(quantity, "quantity", "quantity")
+    amount = None if amount in (None, "") else _money(amount, "amount", "amount in pounds")
     if bool(unit_cost_key) == (amount is not None):
         raise Refused("Give either a unit cost from the table or an amount in pounds, not both.", "unit_cost_key")
     if unit_cost_key and table is not None:
@@ -226,6 +253,13 @@ def add_cost_item(actor, *, site: Site, category: str, occurred_on: dt.date, qua
             table.get(unit_cost_key)
         except KeyError:
             raise Refused(f"'{unit_cost_key}' is not in the unit-cost table.", "unit_cost_key") from None
+    return quantity, amount
+
+
+def add_cost_item(actor, *, site: Site, category: str, occurred_on: dt.date, quantity, unit_cost_key: str = "",
+                  amount=None, description: str = "", table=None) -> CostItem:
+    quantity, amount = validated_cost(category=category, quantity=quantity, unit_cost_key=unit_cost_key,
+                                      amount=amount, table=table)
     with write_transaction():
         row = CostItem.create(site=site, category=category, occurred_on=occurred_on, unit_cost_key=unit_cost_key,
                               quantity=quantity, amount=amount, description=description.strip()[:255],

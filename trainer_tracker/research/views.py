@@ -15,14 +15,26 @@ from cascade.stats.costs import load_unit_costs
 
 from .. import access
 from ..accounts import roles
+from ..audit.history import history
 from ..cascade.models import Person, Site
 from ..errors import NotVisible, Refused
 from ..support.models import Carer
 from ..web.curriculum import get_curriculum
+from ..web.forms import attach
 from ..web.guard import allow
-from . import economics, services, tracking
-from .forms import AdverseEventForm, CostForm, ReportedForm, answers_from, fill, instrument_form
-from .models import AdverseEvent, AssessmentAnswer, AssessmentResponse
+from . import corrections, economics, services, tracking
+from .forms import (
+    AdverseEventForm,
+    CostForm,
+    EditAdverseEventForm,
+    EditCostForm,
+    ReportedForm,
+    VoidForm,
+    answers_from,
+    fill,
+    instrument_form,
+)
+from .models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 
 bp = Blueprint("research", __name__, url_prefix="/research")
 ENTRY_ROLES = (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)
@@ -151,7 +163,7 @@ def new_response():
                                    completed_on=form.completed_on.data, answers=answers_from(form, fields),
                                    carer=carer, person=person)
         except Refused as exc:
-            _attach(form, fields, exc)
+            attach(form, exc, {item.id: name for name, item in fields})
         else:
             flash(f"{instrument.title} saved and scored.", "success")
             return redirect(url_for("support.carer", carer_id=carer.id) if carer is not None
@@ -159,24 +171,6 @@ def new_response():
     subject = carer.study_id if carer is not None else person.name
     return render_template("research/response_form.html", form=form, fields=fields, instrument=instrument,
                            state=state, subject=subject, response=None)
-
-
-def _attach(form, fields, exc: Refused) -> None:
-    by_item = {item.id: name for name, item in fields}
-    if exc.field in by_item:
-        # One message per item: the scorer names each item; split them back out.
-        for part in exc.message.split("; "):
-            for item_id, name in by_item.items():
-                if item_id in part or part.startswith(item_id):
-                    field = getattr(form, name)
-                    field.errors = list(field.errors) + [part]
-                    break
-            else:
-                form.form_errors.append(part)
-    elif exc.field and hasattr(form, exc.field):
-        getattr(form, exc.field).errors = list(getattr(form, exc.field).errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 def _response_visible(row: AssessmentResponse) -> None:
@@ -211,16 +205,17 @@ def response(response_id: int):
         fill(form, fields, stored)
     elif state.installed and form.validate_on_submit():
         try:
-            services.edit_response(current_user, row, instrument, answers_from(form, fields))
+            services.edit_response(current_user, row, instrument, answers_from(form, fields), form.reason.data or "")
         except Refused as exc:
-            _attach(form, fields, exc)
+            attach(form, exc, {item.id: name for name, item in fields})
         else:
             flash("Answers changed and re-scored. The change is in the audit log.", "success")
             return redirect(url_for("research.response", response_id=row.id))
     scores = json.loads(row.scores or "{}")
     subject = row.carer.study_id if row.carer_id else row.person.name
     return render_template("research/response_form.html", form=form, fields=fields, instrument=instrument,
-                           state=state, subject=subject, response=row, scores=scores)
+                           state=state, subject=subject, response=row, scores=scores,
+                           history=history(("assessment_response", row.id)))
 
 
 # Adverse events --------------------------------------------------------------------------
@@ -243,18 +238,12 @@ def adverse_events():
 @allow(*roles.STAFF)
 def new_adverse_event():
     form = AdverseEventForm()
-    carers = access.carers(current_user).order_by(Carer.study_id)
-    form.carer.choices = [("", "None")] + [(str(c.id), c.study_id) for c in carers]
-    people = access.people(current_user).where(Person.founding_trainer == False).order_by(Person.family_name)  # noqa: E712
-    form.person.choices = [("", "None")] + [(str(p.id), p.name) for p in people]
+    _event_choices(form)
     if form.validate_on_submit():
-        carer = access.carer(current_user, int(form.carer.data)) if form.carer.data else None
-        person = access.person(current_user, int(form.person.data)) if form.person.data else None
-        try:
-            aware = dt.datetime.combine(form.aware_on.data, dt.time.fromisoformat(form.aware_time.data.strip()))
-        except ValueError:
-            form.aware_time.errors = list(form.aware_time.errors) + ["Enter the time like 14:30."]
-        else:
+        carer = access.carer(current_user, form.carer.data) if form.carer.data else None
+        person = access.person(current_user, form.person.data) if form.person.data else None
+        aware = parse_time(form.aware_on.data, form.aware_time)
+        if aware is not None:
             site_id = (carer.site_id if carer else person.site_id if person else
                        current_user.site_id or Site.select().order_by(Site.id).first().id)
             try:
@@ -265,16 +254,19 @@ def new_adverse_event():
                     person=person, safeguarding_escalated=form.safeguarding_escalated.data,
                     safeguarding_referral_on=form.safeguarding_referral_on.data)
             except Refused as exc:
-                target = getattr(form, exc.field, None) if exc.field else None
-                if target is not None:
-                    target.errors = list(target.errors) + [exc.message]
-                else:
-                    form.form_errors.append(exc.message)
+                attach(form, exc)
             else:
                 flash("Adverse event recorded. Check the reporting deadlines below.", "success")
                 return redirect(url_for("research.adverse_event", event_id=row.id))
     return render_template("cascade/form_page.html", form=form, title="Record an adverse event", submit="Save event",
                            back=url_for("research.adverse_events"))
+
+
+def _event_choices(form) -> None:
+    carers = access.carers(current_user).order_by(Carer.study_id)
+    form.carer.choices = [("", "None")] + [(c.id, c.study_id) for c in carers]
+    people = access.people(current_user).where(Person.founding_trainer == False).order_by(Person.family_name)  # noqa: E712
+    form.person.choices = [("", "None")] + [(p.id, p.name) for p in people]
 
 
 def _event(event_id: int) -> AdverseEvent:
@@ -290,7 +282,54 @@ def adverse_event(event_id: int):
     row = _event(event_id)
     return render_template("research/adverse_event.html", row=row, classification=services.classify(row),
                            reports=services.reports_for(row, _now()), form=ReportedForm(),
-                           criteria=adverse.SERIOUSNESS_CRITERIA)
+                           criteria=adverse.SERIOUSNESS_CRITERIA, history=history(("adverse_event", row.id)))
+
+
+@bp.route("/adverse-events/<int:event_id>/edit", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def edit_adverse_event(event_id: int):
+    row = _event(event_id)
+    data = None
+    if request.method == "GET":
+        data = {"affected": row.affected, "carer": row.carer_id, "person": row.person_id, "onset_on": row.onset_on,
+                "aware_on": row.aware_at.date(), "aware_time": row.aware_at.strftime("%H:%M"),
+                "seriousness": [c for c in row.seriousness.split(",") if c], "relatedness": row.relatedness,
+                "expectedness": row.expectedness, "description": row.description,
+                "safeguarding_escalated": row.safeguarding_escalated,
+                "safeguarding_referral_on": row.safeguarding_referral_on}
+    form = EditAdverseEventForm(data=data)
+    _event_choices(form)
+    if form.validate_on_submit():
+        carer = access.carer(current_user, form.carer.data) if form.carer.data else None
+        person = access.person(current_user, form.person.data) if form.person.data else None
+        aware = parse_time(form.aware_on.data, form.aware_time)
+        if aware is not None:
+            try:
+                corrections.correct_adverse_event(
+                    current_user, row, affected=form.affected.data, onset_on=form.onset_on.data, aware_at=aware,
+                    seriousness=form.seriousness.data or [], relatedness=form.relatedness.data,
+                    expectedness=form.expectedness.data, description=form.description.data or "", carer=carer,
+                    person=person, reason=form.reason.data)
+            except Refused as exc:
+                attach(form, exc)
+            else:
+                flash("Adverse event corrected. Check the reporting deadlines again.", "success")
+                return redirect(url_for("research.adverse_event", event_id=row.id))
+    return render_template("cascade/form_page.html", form=form, title=f"Correct adverse event {row.id}",
+                           submit="Save correction", back=url_for("research.adverse_event", event_id=row.id))
+
+
+def parse_time(day: dt.date, field) -> dt.datetime | None:
+    """A date and a 24-hour time like 14:30 as a datetime; a bad time puts its error on the field."""
+    text = (field.data or "").strip()
+    try:
+        if len(text) > 8:
+            raise ValueError(text)
+        at = dt.time.fromisoformat(text)
+    except ValueError:
+        field.errors = list(field.errors) + ["Enter the time like 14:30."]
+        return None
+    return dt.datetime.combine(day, at.replace(tzinfo=None))
 
 
 @bp.post("/adverse-events/<int:event_id>/reported")
@@ -299,11 +338,11 @@ def adverse_event_reported(event_id: int):
     row = _event(event_id)
     form = ReportedForm()
     if form.validate_on_submit():
+        at = parse_time(form.reported_on.data, form.reported_time)
         try:
-            at = dt.datetime.combine(form.reported_on.data, dt.time.fromisoformat(form.reported_time.data.strip()))
+            if at is None:
+                raise Refused("Enter the time like 14:30.")
             services.mark_reported(current_user, row, form.recipient.data, at)
-        except ValueError:
-            flash("Enter the time like 14:30.", "info")
         except Refused as exc:
             flash(exc.message, "info")
         else:
@@ -336,7 +375,7 @@ def costs():
     sites = Site.select().order_by(Site.name)
     if current_user.role == roles.SITE_LEAD:
         sites = sites.where(Site.id == current_user.site_id)
-    form.site.choices = [(str(s.id), s.name) for s in sites]
+    form.site.choices = [(s.id, s.name) for s in sites]
     form.category.choices = list(services.COST_CATEGORIES.items())
     form.unit_cost_key.choices = [("", "None: I will give an amount")] + [
         (key, f"{c.label} ({c.unit})") for key, c in table.costs.items()]
@@ -344,7 +383,7 @@ def costs():
         if current_user.role not in roles.STAFF:
             abort(403)
         if form.validate_on_submit():
-            site = Site.get_or_none(Site.id == int(form.site.data))
+            site = Site.get_or_none(Site.id == form.site.data)
             if site is None or not access.can_manage_people(current_user, site.id):
                 abort(403)
             try:
@@ -353,11 +392,66 @@ def costs():
                                        unit_cost_key=form.unit_cost_key.data or "", amount=form.amount.data,
                                        description=form.description.data or "", table=table)
             except Refused as exc:
-                target = getattr(form, exc.field, None) if exc.field else None
-                (target.errors.append if target is not None else form.form_errors.append)(exc.message)
+                attach(form, exc)
             else:
                 flash("Cost recorded.", "success")
                 return redirect(url_for("research.costs"))
     figures = economics.compute(get_curriculum(), site_id=_scope_site(), table=table)
+    lines = CostItem.select(CostItem, Site).join(Site).order_by(CostItem.occurred_on.desc(), CostItem.id.desc())
+    if _scope_site() is not None:
+        lines = lines.where(CostItem.site == _scope_site())
     return render_template("research/costs.html", figures=figures, table=table, form=form,
-                           can_add=current_user.role in roles.STAFF)
+                           can_add=current_user.role in roles.STAFF, lines=list(lines.limit(50)),
+                           categories=services.COST_CATEGORIES)
+
+
+def _cost(item_id: int) -> CostItem:
+    row = CostItem.get_or_none(CostItem.id == item_id)
+    if row is None or not access.can_manage_people(current_user, row.site_id):
+        raise NotVisible(item_id)
+    return row
+
+
+@bp.route("/costs/<int:item_id>/edit", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def edit_cost(item_id: int):
+    row = _cost(item_id)
+    table = load_unit_costs()
+    form = EditCostForm(data={"category": row.category, "occurred_on": row.occurred_on,
+                              "unit_cost_key": row.unit_cost_key, "quantity": str(row.quantity),
+                              "amount": "" if row.amount is None else str(row.amount),
+                              "description": row.description} if request.method == "GET" else None)
+    form.category.choices = list(services.COST_CATEGORIES.items())
+    form.unit_cost_key.choices = [("", "None: I will give an amount")] + [
+        (key, f"{c.label} ({c.unit})") for key, c in table.costs.items()]
+    if form.validate_on_submit():
+        try:
+            corrections.correct_cost(current_user, row, category=form.category.data, occurred_on=form.occurred_on.data,
+                                     quantity=form.quantity.data, unit_cost_key=form.unit_cost_key.data or "",
+                                     amount=form.amount.data or None, description=form.description.data or "",
+                                     table=table, reason=form.reason.data)
+        except Refused as exc:
+            attach(form, exc)
+        else:
+            flash("Cost line corrected.", "success")
+            return redirect(url_for("research.costs"))
+    return render_template("cascade/form_page.html", form=form, title="Correct a cost line", submit="Save correction",
+                           back=url_for("research.costs"), history=history(("cost_item", row.id)))
+
+
+@bp.route("/costs/<int:item_id>/void", methods=["GET", "POST"])
+@allow(*roles.STAFF)
+def void_cost(item_id: int):
+    row = _cost(item_id)
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            corrections.void_cost(current_user, row, form.reason.data)
+        except Refused as exc:
+            attach(form, exc)
+        else:
+            flash("Cost line voided. It stays in the history but no longer counts.", "success")
+            return redirect(url_for("research.costs"))
+    return render_template("cascade/form_page.html", form=form, title="Void a cost line entered by mistake",
+                           caption=f"{services.COST_CATEGORIES.get(row.category, row.category)}, {row.occurred_on:%-d %B %Y}",
+                           submit="Void cost line", back=url_for("research.costs"), history=history(("cost_item", row.id)))

@@ -8,11 +8,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..web.forms import MultiCheckboxField, RadioField, SelectField
+from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin
 
 
 class CarerForm(FlaskForm):
-    site = SelectField("Site", validators=[DataRequired("Choose a site.")])
+    site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     consented_on = DateField("Date the carer gave consent", default=dt.date.today,
                              validators=[InputRequired("Enter the date of consent.")])
     name = StringField("Name", description="Optional. Kept apart from the study record; only the carer's peer "
@@ -30,7 +30,7 @@ class ContactDetailsForm(FlaskForm):
 
 
 class MatchForm(FlaskForm):
-    supporter = SelectField("Peer supporter", validators=[DataRequired("Choose a peer supporter.")])
+    supporter = IdSelectField("Peer supporter", validators=[DataRequired("Choose a peer supporter.")])
     matched_on = DateField("Date matched", default=dt.date.today, validators=[InputRequired("Enter the date.")])
 
 
@@ -47,3 +47,22 @@ class ContactForm(FlaskForm):
 class EndForm(FlaskForm):
     ended_on = DateField("Date support ended", default=dt.date.today, validators=[InputRequired("Enter the date.")])
     reason = RadioField("Why did support end?", validators=[DataRequired("Choose a reason.")])
+
+
+class ConsentForm(ReasonMixin, FlaskForm):
+    consented_on = DateField("Date the carer gave consent", validators=[InputRequired("Enter the date of consent.")])
+
+
+class WithdrawForm(FlaskForm):
+    withdrawn_on = DateField("Date the carer withdrew", default=dt.date.today, validators=[InputRequired("Enter the date.")])
+    category = RadioField("Why did they withdraw?", validators=[DataRequired("Choose a reason.")])
+    reason = TextAreaField("Anything else the team should know", description="Optional. Do not write names or other "
+                           "personal details.", validators=[Optional(), Length(max=500)])
+
+
+class ReasonOnlyForm(ReasonMixin, FlaskForm):
+    pass
+
+
+class EditContactForm(ReasonMixin, ContactForm):
+    pass

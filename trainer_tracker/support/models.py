@@ -20,6 +20,8 @@ class Carer(BaseModel):
     sequence = IntegerField()  # the NNNN of the study ID, per site
     consented_on = DateField()
     status = CharField(max_length=16, default="waiting", index=True)  # waiting, matched, ended, withdrawn
+    withdrawn_on = DateField(null=True)
+    withdrawal_reason = CharField(max_length=40, default="")  # a category from WITHDRAWAL_REASONS
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -55,6 +57,9 @@ class Contact(BaseModel):
     duration_minutes = IntegerField()
     topics = CharField(max_length=255, default="")  # comma-separated topic codes
     recorded_at = DateTimeField(default=utcnow)
+    # A contact logged by mistake is voided with a reason, never deleted; voided contacts count nowhere.
+    voided_at = DateTimeField(null=True)
+    void_reason = TextField(default="")
 
     @property
     def topic_list(self) -> list[str]:

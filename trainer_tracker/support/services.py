@@ -61,10 +61,26 @@ def active_caseload(supporter_id: int) -> int:
     return Match.select().where((Match.supporter == supporter_id) & Match.ended_on.is_null()).count()
 
 
+def lock_supporter(person_id: int) -> None:
+    """Hold the supporter's row until the transaction ends, so two matches cannot both see room in
+    the caseload (PostgreSQL: SELECT ... FOR UPDATE; SQLite's BEGIN IMMEDIATE already serialises)."""
+    lock_rows(Person, [person_id])
+
+
+def lock_rows(model, ids) -> None:
+    from ..db import is_sqlite
+
+    if not is_sqlite():
+        list(model.select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).for_update())
+
+
 def match(actor, carer: Carer, supporter: Person, matched_on: dt.date) -> Match:
     """Match a carer to a certified peer supporter, within the caseload cap."""
     cap = int(programme().get("caseload_cap", 3))
     with write_transaction():
+        lock_rows(Carer, [carer.id])  # carer first, then supporter: every writer locks in this order
+        lock_supporter(supporter.id)
+        carer = Carer.get_by_id(carer.id)  # the status as of the lock
         if Match.select().where((Match.carer == carer) & Match.ended_on.is_null()).exists():
             raise Refused(f"{carer.study_id} already has a peer supporter.", "carer")
         if carer.status in ("withdrawn",):
@@ -87,6 +103,17 @@ def match(actor, carer: Carer, supporter: Person, matched_on: dt.date) -> Match:
 
 def record_contact(actor, match_obj: Match, contact_date: dt.date, mode: str, duration_minutes: int,
                    topics: list[str]) -> Contact:
+    validate_contact(match_obj, contact_date, mode, duration_minutes, topics)
+    with write_transaction():
+        contact = Contact.create(match=match_obj, contact_date=contact_date, mode=mode,
+                                 duration_minutes=int(duration_minutes), topics=",".join(topics))
+        audit.record(actor, "contact.record", "contact", contact.id, "Contact recorded", match_id=match_obj.id,
+                     mode=mode, minutes=int(duration_minutes), topics=",".join(topics))
+    return contact
+
+
+def validate_contact(match_obj: Match, contact_date: dt.date, mode: str, duration_minutes: int,
+                     topics: list[str]) -> None:
     modes = programme().get("contact_modes", {})
     known_topics = programme().get("contact_topics", {})
     if mode not in modes:
@@ -102,12 +129,6 @@ def record_contact(actor, match_obj: Match, contact_date: dt.date, mode: str, du
         raise Refused("The contact date cannot be in the future.", "contact_date")
     if match_obj.ended_on is not None and contact_date > match_obj.ended_on:
         raise Refused(f"Support ended on {match_obj.ended_on}.", "contact_date")
-    with write_transaction():
-        contact = Contact.create(match=match_obj, contact_date=contact_date, mode=mode,
-                                 duration_minutes=int(duration_minutes), topics=",".join(topics))
-        audit.record(actor, "contact.record", "contact", contact.id, "Contact recorded", match_id=match_obj.id,
-                     mode=mode, minutes=int(duration_minutes), topics=",".join(topics))
-    return contact
 
 
 def end_support(actor, match_obj: Match, ended_on: dt.date, reason: str) -> Match:
@@ -123,6 +144,8 @@ def end_support(actor, match_obj: Match, ended_on: dt.date, reason: str) -> Matc
         match_obj.save()
         carer = match_obj.carer
         carer.status = "withdrawn" if reason == "withdrawn" else "ended"
+        if reason == "withdrawn":
+            carer.withdrawn_on, carer.withdrawal_reason = ended_on, carer.withdrawal_reason or "other"
         carer.save()
         audit.record(actor, "match.end", "match", match_obj.id, "Support ended", reason=reason)
     return match_obj

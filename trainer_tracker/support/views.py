@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -10,30 +10,15 @@ from cascade.config import programme
 
 from .. import access
 from ..accounts import roles
+from ..audit.history import history
 from ..cascade.models import Certification, Person, Site
-from ..errors import NotVisible, Refused
+from ..errors import Refused
+from ..web.forms import attach
 from ..web.guard import allow
 from . import services
+from .blueprint import CARER_VIEWERS, bp
 from .forms import CarerForm, ContactDetailsForm, ContactForm, EndForm, MatchForm
 from .models import Carer, CarerContactDetails, Contact, Match
-
-bp = Blueprint("support", __name__)
-CARER_VIEWERS = (*roles.STAFF, roles.SUPPORTER, roles.TRAINER)
-
-
-def _or_404(func, *args):
-    try:
-        return func(*args)
-    except NotVisible:
-        abort(404)
-
-
-def _refused(form, exc: Refused) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 @bp.get("/carers")
@@ -56,16 +41,16 @@ def new_carer():
     sites = Site.select().order_by(Site.name)
     if current_user.role == roles.SITE_LEAD:
         sites = sites.where(Site.id == current_user.site_id)
-    form.site.choices = [(str(s.id), f"{s.name} ({s.code})") for s in sites]
+    form.site.choices = [(s.id, f"{s.name} ({s.code})") for s in sites]
     if form.validate_on_submit():
-        site = Site.get_or_none(Site.id == int(form.site.data))
+        site = Site.get_or_none(Site.id == form.site.data)
         if site is None or not access.can_manage_carers(current_user, site.id):
             abort(403)
         try:
             carer = services.register_carer(current_user, site, form.consented_on.data, name=form.name.data or "",
                                             phone=form.phone.data or "", email=form.email.data or "")
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash(f"Carer registered as {carer.study_id}.", "success")
             return redirect(url_for("support.carer", carer_id=carer.id))
@@ -76,7 +61,7 @@ def new_carer():
 @bp.get("/carers/<int:carer_id>")
 @allow(*CARER_VIEWERS)
 def carer(carer_id: int):
-    found = _or_404(access.carer, current_user, carer_id)
+    found = access.carer(current_user, carer_id)
     matches = list(Match.select(Match, Person).join(Person).where(Match.carer == found).order_by(Match.matched_on))
     contacts = list(Contact.select().where(Contact.match.in_([m.id for m in matches]))
                     .order_by(Contact.contact_date.desc())) if matches else []
@@ -90,9 +75,14 @@ def carer(carer_id: int):
     responses = list(AssessmentResponse.select().where(AssessmentResponse.carer == found)
                      .order_by(AssessmentResponse.completed_on))
     instruments = [i for i in registry() if "carer" in i.respondents]
-    return render_template("support/carer.html", responses=responses, instruments=instruments, carer=found, matches=matches, contacts=contacts, details=details,
+    can_manage = access.can_manage_carers(current_user, found.site_id)
+    record_history = history(("carer", found.id), ("match", [m.id for m in matches]),
+                             ("contact", [c.id for c in contacts])) if (can_manage or active) else []
+    return render_template("support/carer.html", responses=responses, instruments=instruments, carer=found,
+                           matches=matches, contacts=contacts, details=details, history=record_history,
+                           can_correct_contacts=access.can_correct_contacts(current_user, found),
                            can_see_details=access.can_see_contact_details(current_user, found), active=active,
-                           can_manage=access.can_manage_carers(current_user, found.site_id),
+                           can_manage=can_manage,
                            can_record=bool(active and access.can_record_contact(current_user, active)),
                            modes=programme().get("contact_modes", {}), topics=programme().get("contact_topics", {}))
 
@@ -100,7 +90,7 @@ def carer(carer_id: int):
 @bp.route("/carers/<int:carer_id>/details", methods=["GET", "POST"])
 @allow(roles.SITE_LEAD, roles.SUPPORTER, roles.TRAINER)  # never central roles: see access.can_see_contact_details
 def contact_details(carer_id: int):
-    found = _or_404(access.carer, current_user, carer_id)
+    found = access.carer(current_user, carer_id)
     if not access.can_see_contact_details(current_user, found):
         abort(403)
     details = CarerContactDetails.get_or_none(CarerContactDetails.carer == found)
@@ -123,23 +113,23 @@ def _supporter_choices(site_id: int) -> list[tuple[str, str]]:
     loads = dict(Match.select(Match.supporter, fn.COUNT(Match.id)).where(Match.ended_on.is_null())
                  .group_by(Match.supporter).tuples())
     return [("", "Choose a peer supporter")] + [
-        (str(p.id), f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)") for p in people]
+        (p.id, f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)") for p in people]
 
 
 @bp.route("/carers/<int:carer_id>/match", methods=["GET", "POST"])
 @allow(*roles.STAFF)
 def match(carer_id: int):
-    found = _or_404(access.carer, current_user, carer_id)
+    found = access.carer(current_user, carer_id)
     if not access.can_manage_carers(current_user, found.site_id):
         abort(403)
     form = MatchForm()
     form.supporter.choices = _supporter_choices(found.site_id)
     if form.validate_on_submit():
-        supporter = Person.get_or_none(Person.id == int(form.supporter.data))
+        supporter = Person.get_or_none(Person.id == form.supporter.data)
         try:
             services.match(current_user, found, supporter, form.matched_on.data)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash(f"{found.study_id} matched with {supporter.name}.", "success")
             return redirect(url_for("support.carer", carer_id=found.id))
@@ -150,7 +140,7 @@ def match(carer_id: int):
 @bp.route("/matches/<int:match_id>/contacts/new", methods=["GET", "POST"])
 @allow(*CARER_VIEWERS)
 def new_contact(match_id: int):
-    found = _or_404(access.match, current_user, match_id)
+    found = access.match(current_user, match_id)
     if not access.can_record_contact(current_user, found):
         abort(403)
     form = ContactForm()
@@ -161,7 +151,7 @@ def new_contact(match_id: int):
             services.record_contact(current_user, found, form.contact_date.data, form.mode.data,
                                     form.duration_minutes.data, form.topics.data or [])
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Contact recorded.", "success")
             return redirect(url_for("support.carer", carer_id=found.carer_id))
@@ -172,7 +162,7 @@ def new_contact(match_id: int):
 @bp.route("/matches/<int:match_id>/end", methods=["GET", "POST"])
 @allow(*CARER_VIEWERS)
 def end(match_id: int):
-    found = _or_404(access.match, current_user, match_id)
+    found = access.match(current_user, match_id)
     if not (access.can_manage_carers(current_user, found.carer.site_id) or
             (current_user.person_id and found.supporter_id == current_user.person_id)):
         abort(403)
@@ -182,7 +172,7 @@ def end(match_id: int):
         try:
             services.end_support(current_user, found, form.ended_on.data, form.reason.data)
         except Refused as exc:
-            _refused(form, exc)
+            attach(form, exc)
         else:
             flash("Support ended.", "success")
             return redirect(url_for("support.carer", carer_id=found.carer_id))
@@ -202,6 +192,6 @@ def my_caseload():
     if ids:
         stats = {mid: (count, last) for mid, count, last in
                  Contact.select(Contact.match, fn.COUNT(Contact.id), fn.MAX(Contact.contact_date))
-                 .where(Contact.match.in_(ids)).group_by(Contact.match).tuples()}
+                 .where(Contact.match.in_(ids) & Contact.voided_at.is_null()).group_by(Contact.match).tuples()}
     return render_template("support/caseload.html", matches=matches, stats=stats,
                            cap=int(programme().get("caseload_cap", 3)), unlinked=False)

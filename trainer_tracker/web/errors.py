@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from ..errors import NotVisible
+
 MESSAGES = {
     400: ("Something went wrong with that request", "Go back and try again."),
     403: ("You cannot open this page", "Your account does not give you access to it. "
@@ -26,6 +28,10 @@ def _page(code: int, title: str | None = None, body: str | None = None):
 def init_app(app) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda exc, code=code: _page(code))
+
+    # One not-found rule for every view: a record that does not exist and a record this user may
+    # not see look the same (access.* raises NotVisible for both).
+    app.register_error_handler(NotVisible, lambda exc: _page(404))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

@@ -34,6 +34,25 @@ class SelectField(_TupleChoices, fields.SelectField):
     pass
 
 
+def record_id(value):
+    """coerce= for a select of record ids: "" is no choice (None); anything else must be a whole
+    number (a bad or huge value is then not one of the choices, so the form refuses it)."""
+    if value in (None, "") or isinstance(value, int):
+        return value if isinstance(value, int) else None
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 18:
+        raise ValueError("not a record id")
+    return int(text)
+
+
+class IdSelectField(SelectField):
+    """A select whose values are record ids: `form.x.data` is an int or None."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", record_id)
+        super().__init__(*args, **kwargs)
+
+
 class RadioField(_TupleChoices, fields.RadioField):
     pass
 
@@ -43,3 +62,26 @@ class MultiCheckboxField(_TupleChoices, fields.SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def attach(form, refused, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the form: each message beside its field, the rest at the top.
+
+    `aliases` maps a service's field name to the form's (e.g. an instrument item id to its input).
+    """
+    aliases = aliases or {}
+    for name, messages in refused.problems.items():
+        target = getattr(form, aliases.get(name, name), None) if name else None
+        if target is not None and hasattr(target, "errors") and not callable(target):
+            target.errors = list(target.errors) + list(messages)
+        else:
+            form.form_errors.extend(messages)
+
+
+class ReasonMixin:
+    """A correction form's 'why' box: every correction is kept in the record's history with it."""
+
+    reason = fields.TextAreaField(
+        "Why are you making this change?",
+        description="Kept in the record's history. Do not write names or other personal details.",
+        validators=[])
