@@ -28,11 +28,10 @@ def _exports() -> dict:
 def export(name: str, out: Path, deidentified: bool, site_code: str | None) -> None:
     """Write export NAME as CSV to OUT, with OUT's codebook beside it."""
     import os
-    import secrets
 
-    from ..app import create_app
     from ..db import database
     from ..exports.core import write
+    from .common import app_for_command
 
     exports = _exports()
     if name not in exports:
@@ -40,8 +39,7 @@ def export(name: str, out: Path, deidentified: bool, site_code: str | None) -> N
                                  param_hint="NAME")
     if deidentified and not (os.environ.get("CASCADE_EXPORT_KEY") or os.environ.get("CASCADE_SECRET_KEY")):
         raise click.ClickException("Set CASCADE_EXPORT_KEY to de-identify: the same key gives the same hashes.")
-    os.environ.setdefault("CASCADE_SECRET_KEY", secrets.token_hex(32))
-    app = create_app()
+    app = app_for_command()
     with app.app_context():
         database.connect(reuse_if_open=True)
         try:

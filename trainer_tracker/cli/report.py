@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
 
 import click
 
 
 def _app():
-    from ..app import create_app
+    from .common import app_for_command
 
-    os.environ.setdefault("CASCADE_SECRET_KEY", secrets.token_hex(32))  # read-only command
-    return create_app()
+    return app_for_command()
 
 
 @click.group()

@@ -23,16 +23,15 @@ def synth(scale: float, reset: bool, seed: int, as_json: bool) -> None:
 
     from ..db import database
     from ..migrate import upgrade
-    from .tracker import _app, _demo_secret, delete_sqlite_files
+    from .common import app_for_command, delete_sqlite_files
 
     if scale <= 0:
         raise click.BadParameter("must be above 0", param_hint="--scale")
-    _demo_secret(True)  # loading data needs no secret
-    app = _app()
+    app = app_for_command()
     url = app.config["DATABASE_URL"]
     if reset and url.startswith("sqlite:///"):
         delete_sqlite_files(url)
-        app = _app()
+        app = app_for_command()
     with app.app_context():
         database.connect(reuse_if_open=True)
         try:

@@ -1,63 +1,81 @@
-"""`cascade tracker ...`: database set-up, the demo, the server, accounts, backup and restore."""
+"""`cascade tracker ...`: database set-up, sites, the demo, the server, accounts, backup and restore."""
 
 from __future__ import annotations
 
 import os
 import secrets
-import sqlite3
 import sys
-from contextlib import closing
 from pathlib import Path
 
 import click
 
 from ..accounts import roles
+from .common import app_for_command, base_url, delete_sqlite_files
+from .synth import synth
 
-
-def delete_sqlite_files(url: str) -> None:
-    """Close the connection and delete an SQLite database with its WAL and shared-memory files."""
-    from ..db import database
-
-    database.close()
-    path = url.removeprefix("sqlite:///")
-    for suffix in ("", "-wal", "-shm"):
-        Path(path + suffix).unlink(missing_ok=True)
-
-
-def _app(**config):
-    from ..app import ConfigError, create_app
-
-    try:
-        return create_app(config or None)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _demo_secret(ctx_demo: bool) -> None:
-    if ctx_demo and not os.environ.get("CASCADE_SECRET_KEY"):
-        # Demo only: a fresh key per process (sessions end on restart); real use must set one.
-        os.environ["CASCADE_SECRET_KEY"] = secrets.token_hex(32)
+MIN_SECRET_LENGTH = 32
 
 
 @click.group()
 def tracker() -> None:
-    """The trainer tracker: database, demo data, server and accounts."""
+    """The trainer tracker: database, sites, demo data, server, accounts, backup and restore."""
+
+
+tracker.add_command(synth)
 
 
 @tracker.command()
 def init() -> None:
-    """Create the database schema, or upgrade it to the latest migration."""
+    """Create the database schema (or upgrade it) and the sites named in the programme configuration.
+
+    Safe to run again: it applies only pending migrations and adds only missing sites.
+    """
+    from cascade.config import programme
+
+    from ..cascade.corrections import ensure_sites
     from ..db import database
     from ..migrate import upgrade
 
-    _demo_secret(True)  # the schema needs no secret
-    app = _app()
+    app = app_for_command()
     with app.app_context():
         database.connect(reuse_if_open=True)
-        applied = upgrade()
-        database.close()
-    click.echo(f"database: {app.config['DATABASE_URL']}")
+        try:
+            applied = upgrade()
+            created = ensure_sites(None, programme().get("sites") or [])
+        finally:
+            database.close()
+    click.echo(f"database: {_shown(app.config['DATABASE_URL'])}")
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; up to date"))
+    click.echo("sites: " + (", ".join(f"{s.code} ({s.name}) added" for s in created) if created
+                            else "all sites in the programme configuration are there"))
+
+
+def _shown(url: str) -> str:
+    from ..db import _redacted
+
+    return _redacted(url)
+
+
+@tracker.command("create-site")
+@click.argument("code")
+@click.option("--name", required=True, help="The site's name, e.g. 'East London'.")
+@click.option("--setting", type=click.Choice(["urban", "rural"]), default=None, help="urban or rural.")
+def create_site(code: str, name: str, setting: str | None) -> None:
+    """Add a site. CODE (2 to 8 letters or digits) starts every carer's study ID there."""
+    from ..cascade.services import create_site as create
+    from ..db import database
+    from ..errors import Refused
+
+    app = app_for_command()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            site = create(None, code, name, setting or "")
+        except Refused as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            database.close()
+    click.echo(f"site {site.code} ({site.name}) added")
 
 
 @tracker.command()
@@ -71,23 +89,22 @@ def demo(reset: bool) -> None:
     from ..db import database
     from ..migrate import upgrade
 
-    _demo_secret(True)
-    app = _app()
+    app = app_for_command()
     url = app.config["DATABASE_URL"]
     if reset:
         if not url.startswith("sqlite:///"):
             raise click.ClickException("--reset only deletes SQLite files; drop a PostgreSQL database yourself.")
         delete_sqlite_files(url)
-        app = _app()
+        app = app_for_command()
     with app.app_context():
         database.connect(reuse_if_open=True)
         upgrade()
         if User.select().exists():
             raise click.ClickException("The database already has data. Use --reset to start again.")
-        counts = load(load_curriculum(Path(app.config["CONTENT_ROOT"]) / "curriculum"))
+        counts, password = load(load_curriculum(Path(app.config["CONTENT_ROOT"]) / "curriculum")), DEMO_PASSWORD
         database.close()
-    click.echo(f"demo loaded into {url}: {counts}")
-    click.echo(f"demo accounts (password '{DEMO_PASSWORD}'): admin@example.org, lead@example.org, "
+    click.echo(f"demo loaded into {_shown(url)}: {counts}")
+    click.echo(f"demo accounts (password '{password}'): admin@example.org, lead@example.org, "
                "el-lead@example.org, trainer@example.org, supporter@example.org, researcher@example.org, "
                "leap@example.org")
 
@@ -108,15 +125,21 @@ def run(host: str, port: int, demo_mode: bool, site_dir: Path | None, production
     if production:
         if demo_mode:
             raise click.ClickException("--production and --demo cannot be used together.")
-        if not os.environ.get("CASCADE_SECRET_KEY"):
-            raise click.ClickException("Refusing to start: set CASCADE_SECRET_KEY (a long random value).")
+        key = os.environ.get("CASCADE_SECRET_KEY") or ""
+        if len(key) < MIN_SECRET_LENGTH:
+            raise click.ClickException(
+                f"Refusing to start: CASCADE_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters "
+                f"(it is {len(key)}). Make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+        app_for_command(needs_secret=True)  # a bad setting stops here, in one line, not in every worker
         from ..serve import run_gunicorn
 
         run_gunicorn(host, port, workers)
         return
-    _demo_secret(demo_mode)
+    if demo_mode and not os.environ.get("CASCADE_SECRET_KEY"):
+        # Demo only: a fresh key per process (sessions end on restart); real use must set one.
+        os.environ["CASCADE_SECRET_KEY"] = secrets.token_hex(32)
     config = {"SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False, "DEMO": True} if demo_mode else {}
-    app = _app(**config)
+    app = app_for_command(needs_secret=True, **config)
     click.echo(f"tracker on http://{host}:{port}/" + (f"  (training site on http://{host}:{port}/site/)"
                                                       if site_dir else ""))
     app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -142,8 +165,7 @@ def create_user(email: str, role: str, site_code: str | None, person_id: int | N
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    _demo_secret(True)
-    app = _app()
+    app = app_for_command()
     with app.app_context():
         database.connect(reuse_if_open=True)
         try:
@@ -155,58 +177,85 @@ def create_user(email: str, role: str, site_code: str | None, person_id: int | N
     click.echo(f"created {user.email} ({roles.to_cli(user.role)})")
 
 
-def _sqlite_path(url: str) -> Path:
-    if not url.startswith("sqlite:///"):
-        raise click.ClickException(
-            "backup and restore use SQLite's backup API. For PostgreSQL use pg_dump and pg_restore "
-            "(see docs/deployment.md): pg_dump --format=custom --file=tracker.dump \"$CASCADE_DATABASE_URL\"")
-    return Path(url.removeprefix("sqlite:///"))
+@tracker.command("reset-password")
+@click.argument("email")
+@click.option("--base-url", "base", default=None, help="Where people open the tracker (default "
+              "CASCADE_BASE_URL, else http://127.0.0.1:5000).")
+def reset_password(email: str, base: str | None) -> None:
+    """Print a one-time password reset link for EMAIL (valid 24 hours); also email it when SMTP is set."""
+    from ..accounts.models import User
+    from ..accounts.services import RESET_VALID_FOR, issue_reset, normalise_email
+    from ..admin.resets import deliver_reset
+    from ..db import database
+    from ..errors import Refused
+
+    chosen = base_url(base)
+    app = app_for_command()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            user = User.get_or_none(User.email == normalise_email(email))
+            if user is None:
+                raise click.ClickException(f"there is no account with the email address {email}")
+            token = issue_reset(None, user)
+            link = f"{chosen}/reset/{token}"
+            emailed = deliver_reset(user, link, wait=True)
+        except Refused as exc:
+            raise click.ClickException(exc.message) from None
+        finally:
+            database.close()
+    click.echo(link)
+    hours = int(RESET_VALID_FOR.total_seconds() // 3600)
+    click.echo(f"works once, for {hours} hours" + ("; also emailed" if emailed else ""), err=True)
 
 
 @tracker.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Backup file to write.")
 def backup(out: Path) -> None:
-    """Copy the live SQLite database to a file (consistent, while the server runs)."""
-    _demo_secret(True)
-    app = _app()
-    source = _sqlite_path(app.config["DATABASE_URL"])
-    if not source.exists():
-        raise click.ClickException(f"no database at {source}")
-    tmp = out.with_name(out.name + ".part")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(tmp)) as dst:
-        src.backup(dst)
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-    if ok != "ok":
-        tmp.unlink(missing_ok=True)
-        raise click.ClickException(f"the copy failed its integrity check: {ok}")
-    tmp.replace(out)
-    click.echo(f"backed up {source} to {out}")
+    """Copy the live database to a file: SQLite's online backup, or pg_dump for PostgreSQL."""
+    from .. import backup as backups
+
+    app = app_for_command()
+    url = app.config["DATABASE_URL"]
+    try:
+        if url.startswith("sqlite:"):
+            source = backups.sqlite_path(url)
+            if not source.exists():
+                raise click.ClickException(f"no database at {source}")
+            backups.backup_sqlite(source, out)
+        else:
+            backups.backup_postgres(url, out)
+    except (RuntimeError, backups.RestoreRefused) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up {_shown(url)} to {out}")
 
 
 @tracker.command()
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore(backup_file: Path, yes: bool) -> None:
-    """Replace the SQLite database with a backup. Stop the server first."""
-    _demo_secret(True)
-    app = _app()
-    target = _sqlite_path(app.config["DATABASE_URL"])
+    """Replace the database with a backup, after checking it is a tracker database this version knows.
+
+    A safety copy of what is replaced goes to instance/backups/. Stop the server first.
+    """
+    from .. import backup as backups
+
+    app = app_for_command()
+    url = app.config["DATABASE_URL"]
+    safety_dir = Path(app.instance_path) / "backups"
     try:
-        with closing(sqlite3.connect(backup_file)) as check:
-            result = check.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise click.ClickException(f"{backup_file} is not an SQLite database ({exc}); nothing was changed.") from None
-    if result != "ok":
-        raise click.ClickException(f"{backup_file} is not a healthy SQLite database: {result}")
-    if not yes:
-        click.confirm(f"Replace {target} with {backup_file}?", abort=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(backup_file)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)  # page-by-page copy inside one transaction: all or nothing
-    click.echo(f"restored {target} from {backup_file}")
-
-
-from .synth import synth  # noqa: E402
-
-tracker.add_command(synth)
+        if url.startswith("sqlite:"):
+            backups.check_sqlite_file(backup_file)
+        else:
+            backups.check_postgres_dump(backup_file)
+        if not yes:
+            click.confirm(f"Replace {_shown(url)} with {backup_file}?", abort=True)
+        if url.startswith("sqlite:"):
+            safety = backups.restore_sqlite(backup_file, backups.sqlite_path(url), safety_dir)
+        else:
+            safety = backups.restore_postgres(backup_file, url, safety_dir)
+    except backups.RestoreRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {_shown(url)} from {backup_file}" + (f"; the replaced data is kept in {safety}" if safety else ""))

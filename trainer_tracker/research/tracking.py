@@ -16,7 +16,7 @@ from peewee import fn
 from cascade.config import programme
 from cascade.stats.schedule import Status, assessments_due
 
-from ..cascade.models import Certification, Course, Person, Site
+from ..cascade.models import Course, CourseTrainee, Person, Site
 from ..support.models import Carer, Match
 from .models import AssessmentResponse
 
@@ -83,15 +83,18 @@ def due_list(registry, today: dt.date, *, site_id: int | None = None, cps_id: in
                 rows.append(_row("carer", carer_id, study_id, sites[carer_site], supporter, due, registry))
 
     cps_instruments = [i for i in registry if "cps" in i.respondents]
-    courses = (Certification.select(Certification.person, Person.given_name, Person.family_name, Person.site,
-                                    Course.starts_on, Course.ends_on)
-               .join(Person, on=(Certification.person == Person.id))
-               .switch(Certification).join(Course, on=(Certification.course == Course.id))
-               .where(Certification.renewal_of.is_null() & (Course.ends_on >= since)))
+    # Peer supporters owe their "before training" time point from enrolment on their first course,
+    # whether or not they are ever certified (trainees who leave the course are still in the study).
+    courses = (CourseTrainee.select(CourseTrainee.person, Person.given_name, Person.family_name, Person.site,
+                                    fn.MIN(Course.starts_on), fn.MIN(Course.ends_on))
+               .join(Person, on=(CourseTrainee.person == Person.id))
+               .switch(CourseTrainee).join(Course, on=(CourseTrainee.course == Course.id))
+               .group_by(CourseTrainee.person, Person.given_name, Person.family_name, Person.site)
+               .having(fn.MIN(Course.ends_on) >= since))
     if site_id is not None:
         courses = courses.where(Person.site == site_id)
     if cps_id is not None:
-        courses = courses.where(Certification.person == cps_id)
+        courses = courses.where(CourseTrainee.person == cps_id)
     caseload = dict(Match.select(Match.supporter, fn.MAX(Match.ended_on))
                     .group_by(Match.supporter)
                     .having(fn.COUNT(Match.id) == fn.COUNT(Match.ended_on)).tuples())
