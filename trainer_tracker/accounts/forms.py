@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..web.forms import RadioField, ReasonMixin, SelectField
+from ..web.forms import IdSelectField, RadioField, ReasonMixin, SelectField
 from . import roles
 
 
@@ -41,7 +41,7 @@ class UserForm(FlaskForm):
                                                           check_deliverability=False)])
     role = SelectField("Role", choices=_role_choices())
     site = SelectField("Site", description="Needed for site leads.", choices=[])
-    person = SelectField("Person in the cascade", description="For trainers and peer supporters.", choices=[])
+    person = IdSelectField("Person in the cascade", description="For trainers and peer supporters.", choices=[])
     password = PasswordField("Temporary password", description="At least 12 characters. Tell the person "
                              "to change it after signing in.",
                              validators=[DataRequired("Enter a temporary password."), Length(max=1024)])
@@ -50,7 +50,7 @@ class UserForm(FlaskForm):
 class EditUserForm(ReasonMixin, FlaskForm):
     role = SelectField("Role", choices=_role_choices())
     site = SelectField("Site", description="Needed for site leads.", choices=[])
-    person = SelectField("Person in the cascade", description="For trainers and peer supporters.", choices=[])
+    person = IdSelectField("Person in the cascade", description="For trainers and peer supporters.", choices=[])
 
 
 class SiteForm(FlaskForm):

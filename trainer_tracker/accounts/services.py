@@ -250,3 +250,8 @@ def request_reset(email: str, address: str, secret: str) -> tuple[User, str] | N
     if user is None or not user.active or recent >= 5:
         return None
     return user, issue_reset(None, user)
+
+
+def signed_out(user: User) -> None:
+    with write_transaction():
+        audit.record(user, "logout", "user", user.id, "Signed out")

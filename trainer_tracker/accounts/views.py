@@ -44,6 +44,7 @@ def login():
 @bp.post("/logout")
 @allow(*roles.ANY_SIGNED_IN)
 def logout():
+    services.signed_out(current_user._get_current_object())
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))

@@ -37,7 +37,7 @@ def _person_choices(user: User | None = None) -> list[tuple[str, str]]:
         linked = linked.where(User.id != user.id)
     people = (Person.select(Person, Site).join(Site).where(Person.id.not_in(linked))
               .order_by(Person.family_name, Person.given_name))
-    return [("", "Not in the cascade")] + [(str(p.id), f"{p.name} ({p.site.code})") for p in people]
+    return [("", "Not in the cascade")] + [(p.id, f"{p.name} ({p.site.code})") for p in people]
 
 
 def _user(user_id: int) -> User:
@@ -65,7 +65,7 @@ def new_user():
         try:
             user = services.create_user(current_user, form.email.data, form.role.data, form.password.data,
                                         site_code=form.site.data or None,
-                                        person_id=int(form.person.data) if form.person.data else None)
+                                        person_id=form.person.data)
         except Refused as exc:
             attach(form, exc)
         else:
@@ -87,13 +87,13 @@ def user(user_id: int):
 def edit_user(user_id: int):
     found = _user(user_id)
     form = EditUserForm(data={"role": found.role, "site": found.site.code if found.site_id else "",
-                              "person": str(found.person_id or "")} if request.method == "GET" else None)
+                              "person": found.person_id} if request.method == "GET" else None)
     form.site.choices = _site_choices()
     form.person.choices = _person_choices(found)
     if form.validate_on_submit():
         try:
             services.update_user(current_user, found, role=form.role.data, site_code=form.site.data or None,
-                                 person_id=int(form.person.data) if form.person.data else None,
+                                 person_id=form.person.data,
                                  reason=form.reason.data)
         except Refused as exc:
             attach(form, exc)

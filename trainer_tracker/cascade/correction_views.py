@@ -13,6 +13,7 @@ from ..errors import Refused
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
+from ..web.paging import query_id
 from . import corrections, services
 from .blueprint import bp, managed_course, managed_delivery, managed_site, person_choices, site_choices
 from .forms import EditCourseForm, EditDeliveryForm, EditPersonForm, RemovePersonForm, WithdrawResultForm
@@ -67,8 +68,8 @@ def _remove(course_id: int, link_model, label: str, service):
     form = RemovePersonForm()
     people = Person.select().join(link_model).where(link_model.course == course)
     form.person.choices = person_choices(people)
-    if request.method == "GET" and request.args.get("person", "").isdigit():
-        form.person.data = int(request.args["person"])
+    if request.method == "GET":
+        form.person.data = query_id("person")
     if form.validate_on_submit():
         chosen = Person.get_or_none(Person.id == form.person.data)
         try:

@@ -14,6 +14,7 @@ from ..errors import Refused
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
+from ..web.paging import page_number
 from . import lineage, services
 from .blueprint import PEOPLE_VIEWERS, bp, managed_course, managed_delivery, managed_site, person_choices, site_choices
 from .forms import (
@@ -439,10 +440,7 @@ def tree():
     # central roles, whose view is the same) and shown a page of people at a time.
     rows = cache.cached("cascade-tree", (site_id,), compute) if visible is None else compute()
     pages = max(1, -(-len(rows) // TREE_PAGE_SIZE))
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), pages)
-    except ValueError:
-        page = 1
+    page = min(page_number(), pages)
     shown = rows[(page - 1) * TREE_PAGE_SIZE: page * TREE_PAGE_SIZE]
     on_page = {node.id for node, _ in shown}
     # People whose trainer is on another page start their own branch here.

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..web.forms import RadioField, SelectField
+from ..web.forms import IdSelectField, RadioField
 
 NOT_APPLICABLE = "na"
 
@@ -18,7 +18,7 @@ def checklist_form(checklist, rater_choices: list[tuple[str, str]], role_choices
 
     class Form(FlaskForm):
         rater_role = RadioField("Who is rating?", choices=role_choices, validators=[DataRequired("Choose who is rating.")])
-        rater = SelectField("Rater", choices=rater_choices, validators=[Optional()],
+        rater = IdSelectField("Rater", choices=rater_choices, validators=[Optional()],
                             description="The person in the cascade who rated. Leave empty for a carer.")
         rated_on = DateField("Date of rating", default=dt.date.today, validators=[InputRequired("Enter the date.")])
         notes = TextAreaField("Notes", description="Optional. Do not write anything that identifies a carer.",

@@ -18,6 +18,7 @@ from ..cascade.models import Course, CourseTrainer, ModuleDelivery, Person, Site
 from ..errors import NotVisible, Refused
 from ..support.models import Carer, Contact, Match
 from ..web.curriculum import get_curriculum
+from ..web.forms import attach
 from ..web.guard import allow
 from . import data, services
 from .forms import checklist_form, scores_from
@@ -43,22 +44,18 @@ def _latest(checklists: dict, checklist_id: str):
 def _record_form(checklist, occasion_label: str, rater_query, back: str, save):
     role_choices = [(r, services.RATER_ROLES[r]) for r in services.allowed_roles(checklist)]
     raters = [("", "Not a person in the cascade (e.g. the carer)")] + [
-        (str(p.id), p.name) for p in rater_query.order_by(Person.family_name, Person.given_name)]
+        (p.id, p.name) for p in rater_query.order_by(Person.family_name, Person.given_name)]
     Form = checklist_form(checklist, raters, role_choices)
     form = Form()
     if request.method == "GET" and current_user.person_id:
-        form.rater.data = str(current_user.person_id)
+        form.rater.data = current_user.person_id
     if form.validate_on_submit():
-        rater = Person.get_or_none(Person.id == int(form.rater.data)) if form.rater.data else None
+        rater = Person.get_or_none(Person.id == form.rater.data) if form.rater.data else None
         try:
             save(checklist, form.rater_role.data, form.rated_on.data, scores_from(form, checklist), rater,
                  form.notes.data or "")
         except Refused as exc:
-            target = getattr(form, exc.field, None) if exc.field else None
-            if target is not None:
-                target.errors = list(target.errors) + [exc.message]
-            else:
-                form.form_errors.append(exc.message)
+            attach(form, exc)
         else:
             flash("Fidelity checklist saved.", "success")
             return redirect(back)

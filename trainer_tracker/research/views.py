@@ -22,6 +22,7 @@ from ..support.models import Carer
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
+from ..web.paging import query_id
 from . import corrections, economics, services, tracking
 from .forms import (
     AdverseEventForm,
@@ -131,9 +132,9 @@ def _target():
     """The carer or person the assessment is about, checked against what this user may see."""
     try:
         if request.args.get("carer"):
-            return access.carer(current_user, int(request.args["carer"])), None
+            return access.carer(current_user, query_id("carer") or 0), None
         if request.args.get("person"):
-            person = access.person(current_user, int(request.args["person"]))
+            person = access.person(current_user, query_id("person") or 0)
             if current_user.role in (roles.SUPPORTER, roles.TRAINER) and person.id != current_user.person_id:
                 abort(403)
             return None, person

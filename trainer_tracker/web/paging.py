@@ -13,3 +13,11 @@ def page_number(name: str = "page") -> int:
     if not raw.isdigit() or len(raw) > 6:
         return MAX_PAGE if raw.isdigit() else 1
     return min(max(int(raw), 1), MAX_PAGE)
+
+
+def query_id(name: str) -> int | None:
+    """A record id from the query string, or None when absent or not a sensible id (never an error)."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw)
