@@ -54,6 +54,9 @@ changelog:
 references:
   - title: NHS England, peer support
     url: https://www.england.nhs.uk/personalisedcare/supported-self-management/peer-support/
+plan:
+  - {{title: Welcome, minutes: 10}}
+  - activity: Is it peer support?
 ---
 
 ## What is peer support?

@@ -53,6 +53,8 @@ changelog:
 references:
   - title: NHS England, peer support
     url: https://www.england.nhs.uk/personalisedcare/supported-self-management/peer-support/
+plan:
+  - {{title: The session, minutes: 60}}
 ---
 
 ## What is peer support?

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from .migrate import MIGRATIONS_DIR
 
@@ -104,8 +104,8 @@ def libpq_url(url: str) -> str:
     """The URL for PostgreSQL's own tools: without the tracker's pool options."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("max_connections", "stale_timeout")]
-    scheme = "postgresql"
-    return urlunsplit(parts._replace(scheme=scheme, query=urlencode(query)))
+    # libpq reads %20, not "+", as a space (e.g. options=-c%20search_path%3Dx)
+    return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query, quote_via=quote)))
 
 
 def _tool(name: str) -> str:

@@ -366,7 +366,7 @@ def _check_change(change: ModuleChange, rev: str, problems: ProblemList, old_pat
                        f"version went from {old.version} to {new.version} ({KIND_NAMES[actual]}) "
                        f"since {rev}, but {why}, so this needs a {KIND_NAMES[required]} bump "
                        f"({wanted})")
-    elif actual == "major":
+    elif actual == "major" and required != "major":
         problems.warning(path, line,
                          f"a MAJOR bump ({new.version}) is more than this change needs "
                          f"({KIND_NAMES[required]}, {wanted}); a MAJOR bump may send certified "

@@ -41,7 +41,7 @@ MODULE_FIELDS: dict[str, tuple[bool, str]] = {
     "tags": (False, "topics, for the site's tag index"),
     "references": (False, "sources for facts: title, url, optional publisher and checked date"),
     "prerequisites": (False, "module ids to study first"),
-    "plan": (False, "the session plan: steps with minutes, or an activity by its title; materials per step"),
+    "plan": (True, "the session plan: steps with minutes, or an activity by its title; materials per step"),
 }
 PLAN_STEP_FIELDS = {"title", "minutes", "activity", "materials", "session"}
 MATERIAL_FIELDS = {"title", "kind", "summary"}

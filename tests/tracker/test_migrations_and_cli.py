@@ -81,27 +81,6 @@ def test_demo_create_user_export(cli_env, tmp_path):
     assert plain[0]["certified_on"] != hashed[0]["certified_on"]
 
 
-def test_backup_and_restore_round_trip(cli_env, tmp_path):
-    if not cli_env.startswith("sqlite"):
-        result = run("tracker", "backup", "--out", str(tmp_path / "b.sqlite"))
-        assert result.exit_code == 1 and "pg_dump" in result.output
-        return
-    assert run("tracker", "demo").exit_code == 0
-    backup = tmp_path / "backup.sqlite"
-    assert run("tracker", "backup", "--out", str(backup)).exit_code == 0
-    live = cli_env.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(live)) as conn:
-        conn.execute("DELETE FROM contact")
-        conn.commit()
-    assert run("tracker", "restore", str(backup), "--yes").exit_code == 0
-    with closing(sqlite3.connect(live)) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM contact").fetchone()[0] > 0
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    broken = tmp_path / "broken.sqlite"
-    broken.write_bytes(b"not a database" * 100)
-    assert run("tracker", "restore", str(broken), "--yes").exit_code != 0
-
-
 def test_run_refuses_production_without_secret(monkeypatch):
     monkeypatch.delenv("CASCADE_SECRET_KEY", raising=False)
     result = run("tracker", "run", "--production")
