@@ -70,14 +70,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # Sessions are kept on the server (accounts/sessions.py) and end on sign-out, password change,
+    # switching the account off, idleness and age. flask-login's own "strong" protection is off: it
+    # keys on the client's address, which a client behind a proxy can set (X-Forwarded-For).
+    login_manager.session_protection = None
 
     from .accounts.services import load_user
 
     login_manager.user_loader(load_user)
 
-    from .web import errors, guard, security
+    from .web import errors, guard, inputs, security
 
+    inputs.init_app(app)
+    from .web import once
+
+    once.init_app(app)
     guard.init_app(app, login_manager)
     security.init_app(app)
     errors.init_app(app)

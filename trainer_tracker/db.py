@@ -132,23 +132,39 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
 
 
+_begin_hooks: list = []
+CONFLICT = ("This was not saved: someone changed the same record at the same moment. "
+            "Reload the page to see the latest, then try again.")
+
+
+def on_write_begin(hook) -> None:
+    """Run `hook()` first in every outermost write transaction (web/once.py claims form keys)."""
+    if hook not in _begin_hooks:
+        _begin_hooks.append(hook)
+
+
 @contextmanager
 def write_transaction():
     """A write transaction: BEGIN IMMEDIATE on SQLite, a normal transaction on PostgreSQL.
 
-    Nested calls become savepoints, so a service can call another service.
+    Nested calls become savepoints, so a service can call another service. A rule the database
+    keeps (a unique or partial unique index) and a write broke at the same moment reaches the
+    person as a refusal, never as an error page: the transaction is rolled back whole.
     """
+    from .errors import Refused
+
     db = database.obj
     if db.in_transaction():
         with db.atomic():
             yield
         return
-    if isinstance(db, peewee.SqliteDatabase):
-        with db.atomic("IMMEDIATE"):
+    try:
+        with db.atomic("IMMEDIATE") if isinstance(db, peewee.SqliteDatabase) else db.atomic():
+            for hook in _begin_hooks:
+                hook()
             yield
-    else:
-        with db.atomic():
-            yield
+    except peewee.IntegrityError:
+        raise Refused(CONFLICT) from None
 
 
 def init_app(app) -> None:

@@ -1,6 +1,6 @@
 """Every tracker model, in dependency order (for migrations and test set-up)."""
 
-from .accounts.models import LoginAttempt, PasswordReset, User
+from .accounts.models import FormSubmission, LoginAttempt, PasswordReset, RecoveryCode, User, UserSession
 from .audit.models import AuditEntry
 from .cascade.models import (
     Attendance,
@@ -23,6 +23,9 @@ ALL_MODELS = [
     Person,
     User,
     PasswordReset,
+    UserSession,
+    RecoveryCode,
+    FormSubmission,
     LoginAttempt,
     AuditEntry,
     Course,

@@ -19,6 +19,7 @@ PUBLIC = "public"
 EXPECTED = {
     "web.home": PUBLIC, "web.health": PUBLIC, "web.accessibility": PUBLIC, "web.verify": PUBLIC,
     "auth.login": PUBLIC, "auth.account": EVERYONE, "auth.forgot": PUBLIC, "auth.reset": PUBLIC,
+    "auth.two_step": EVERYONE, "auth.second_step": EVERYONE,
     "dashboard.index": {A, PL, SL, R, L},
     "cascade.tree": {A, PL, SL, T}, "cascade.courses": {A, PL, SL, T}, "cascade.people": {A, PL, SL, T},
     "cascade.new_person": {A, PL, SL}, "cascade.me": {T, S},
@@ -51,7 +52,8 @@ EXPECTED = {
 POST_ONLY = {
     "auth.logout": EVERYONE, "cascade.revoke": {A, PL, SL}, "cascade.lapse": {A, PL, SL},
     "research.adverse_event_reported": {A, PL, SL}, "research.adverse_event_close": {A, PL, SL},
-    "admin.toggle_active": {A}, "admin.reset_link": {A, SL},
+    "admin.toggle_active": {A}, "admin.reset_link": {A, SL}, "admin.sign_out_everywhere": {A},
+    "auth.sign_out_everywhere": EVERYONE,
 }
 
 
@@ -95,7 +97,7 @@ def test_role_route_matrix(app, world, role):
     if role != "anonymous":
         login(client, world.users[role].email)
     for endpoint, method, url in _urls(app, world):
-        if endpoint == "auth.logout":
+        if endpoint in ("auth.logout", "auth.sign_out_everywhere"):
             continue
         response = client.open(url, method=method)
         expected = {**EXPECTED, **POST_ONLY}[endpoint]

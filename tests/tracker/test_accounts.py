@@ -48,30 +48,56 @@ def test_login_and_wrong_password(client, world):
     login(client, "lead@example.org")
 
 
-def test_throttled_per_account_and_audited(world):
+def test_failures_slow_the_guesser_down_without_locking_the_owner_out(world):
     secret, now = "s", dt.datetime(2027, 1, 1, 12, 0)
-    for n in range(5):
+    attacker, owner = "203.0.113.9", "198.51.100.4"
+    for _ in range(3):  # three free tries, then delays that double
         with pytest.raises(Refused, match="not right"):
-            authenticate("lead@example.org", "wrong password here", f"10.0.0.{n}", secret, now)
-    with pytest.raises(Refused, match="Too many failed sign-in attempts"):
-        authenticate("lead@example.org", PASSWORD, "10.0.0.99", secret, now)
-    # After the window the right password works again.
-    user = authenticate("lead@example.org", PASSWORD, "10.0.0.99", secret, now + dt.timedelta(minutes=16))
-    assert user.email == "lead@example.org"
+            authenticate("lead@example.org", "wrong password here", attacker, secret, now)
+    with pytest.raises(Refused, match="Wait 2 seconds"):
+        authenticate("lead@example.org", PASSWORD, attacker, secret, now)  # not even checked
+    assert authenticate("lead@example.org", PASSWORD, owner, secret, now).email == "lead@example.org"
+    later = now + dt.timedelta(seconds=2)
+    with pytest.raises(Refused, match="not right"):
+        authenticate("lead@example.org", "wrong password again", attacker, secret, later)
+    with pytest.raises(Refused, match="Wait 3 seconds"):  # 4 failures: 2 seconds after the last one
+        authenticate("lead@example.org", PASSWORD, attacker, secret, later)
+    for step in range(4, 15):
+        later += dt.timedelta(hours=2) if step == 14 else dt.timedelta(seconds=2 ** (step - 3) + 1)
+        if step < 14:
+            with pytest.raises(Refused):
+                authenticate("lead@example.org", "still guessing", attacker, secret, later)
+    assert authenticate("lead@example.org", PASSWORD, attacker, secret, later)  # after the window
     actions = [a.action for a in AuditEntry.select().where(AuditEntry.action.startswith("login."))]
-    assert actions.count("login.failed") == 5 and "login.throttled" in actions and "login.succeeded" in actions
+    assert "login.failed" in actions and "login.throttled" in actions and actions.count("login.succeeded") == 2
     stored = " ".join(f"{a.account_key}{a.address_key}" for a in LoginAttempt.select())
-    assert "lead@example.org" not in stored and "10.0.0" not in stored
+    assert "lead@example.org" not in stored and "203.0.113" not in stored
 
 
-def test_throttled_per_address(world):
+def test_an_address_that_fails_on_many_accounts_waits(world):
     secret, now = "s", dt.datetime(2027, 1, 1, 12, 0)
     for n in range(20):
         with pytest.raises(Refused):
             authenticate(f"user{n}@example.org", "wrong password here", "192.0.2.1", secret, now)
-    with pytest.raises(Refused, match="Too many"):
+    with pytest.raises(Refused, match="Wait"):
         authenticate("lead@example.org", PASSWORD, "192.0.2.1", secret, now)
     assert authenticate("lead@example.org", PASSWORD, "192.0.2.2", secret, now)
+
+
+@pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "123456789012", "\u200b" * 12, "qwertyuiopas", "abababababab",
+                                  "\u200b" * 6 + "abcdef"])
+def test_weak_passwords_are_refused(weak):
+    assert passwords.problems_with(weak)
+
+
+def test_the_current_password_check_is_throttled(app, world):
+    client = app.test_client()
+    login(client, "lead@example.org")
+    for _ in range(3):
+        page = client.post("/account", data={"current": "not my password", "new": "quiet orchard lantern 42"})
+        assert "Your current password is not right" in page.get_data(as_text=True)
+    page = client.post("/account", data={"current": PASSWORD, "new": "quiet orchard lantern 42"})
+    assert "Too many wrong attempts" in page.get_data(as_text=True)
 
 
 def test_disabled_account_cannot_sign_in(client, world):

@@ -30,6 +30,7 @@ class Case:
     form: str | None = None  # the action of the form on the page to fill in (default: post_to)
     status: int = 302
     expect: str | None = None  # text on the page after the post (followed redirect)
+    from_page: object = None  # a function of the page's HTML giving more overrides (e.g. a code it shows)
 
 
 def _user_email(w, role):
@@ -106,6 +107,25 @@ def _number_items(instrument_id: str, value: str) -> dict:
     return {f"item_{n}": value for n, item in enumerate(instrument.items) if item.scale.type == "number"}
 
 
+def _totp_code(html: str) -> dict:
+    import re
+
+    import pyotp
+
+    secret = re.search(r'<code class="tracker-link-to-copy">([A-Z2-7]+)</code>', html).group(1)
+    return {"code": pyotp.TOTP(secret).now()}
+
+
+def _with_two_step(w) -> str:
+    """Turn two-step sign-in on for the supporter; returns a recovery code."""
+    import pyotp
+
+    from trainer_tracker.accounts import twostep
+
+    secret = pyotp.random_base32()
+    return twostep.enable(None, w.users[roles.SUPPORTER], secret, pyotp.TOTP(secret).now())[0]
+
+
 def _eligible_trainee(w):
     trainee = _trainee_in_course2(w)
     w.complete(w.course2, [trainee], w.gen1)
@@ -120,6 +140,11 @@ CASES = {
     "auth.account": lambda w: Case(roles.SUPPORTER, "/account", {"current": PASSWORD, "new": "quiet orchard lantern 42"}),
     "auth.forgot": lambda w: Case(None, "/forgot-password", {"email": "supporter@example.org"}, status=200),
     "auth.reset": lambda w: Case(None, f"/reset/{_reset_token(w)}", {"password": "quiet orchard lantern 42"}),
+    "auth.sign_out_everywhere": lambda w: Case(roles.SUPPORTER, "/account", post_to="/account/sign-out-everywhere"),
+    "auth.two_step": lambda w: Case(roles.SUPPORTER, "/account/two-step", from_page=_totp_code, status=200),
+    "auth.second_step": lambda w: Case(roles.SUPPORTER, "/login/second-step", {"code": _with_two_step(w)}),
+    "admin.sign_out_everywhere": lambda w: Case(roles.ADMIN, f"/admin/users/{w.users[roles.SUPPORTER].id}",
+                                                post_to=f"/admin/users/{w.users[roles.SUPPORTER].id}/sign-out"),
     "admin.new_user": lambda w: Case(roles.ADMIN, "/admin/users/new", {
         "email": "new.trainer@example.org", "role": "trainer", "site": "", "person": "",
         "password": "quiet orchard lantern 42"}),
@@ -235,7 +260,7 @@ def test_form_posts_through_its_page(app, world, endpoint, monkeypatch):
     assert page.status_code == 200, (endpoint, case.page, page.status_code)
     html = page.get_data(as_text=True)
     target = case.post_to or case.page
-    data = fill(html, case.data, action=case.form or case.post_to)
+    data = fill(html, {**case.data, **(case.from_page(html) if case.from_page else {})}, action=case.form or case.post_to)
     before = AuditEntry.select().count()
     response = client.post(target, data=data)
     body = response.get_data(as_text=True)

@@ -64,3 +64,18 @@ class SiteForm(FlaskForm):
 class EditSiteForm(ReasonMixin, FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter the site's name."), Length(max=120)])
     setting = RadioField("Setting", choices=[("urban", "Urban"), ("rural", "Rural")], validators=[Optional()])
+
+
+class SecondStepForm(FlaskForm):
+    code = StringField("Code", description="The 6 digits your authenticator app shows now, or one of your "
+                       "recovery codes.", validators=[DataRequired("Enter the code."), Length(max=32)])
+
+
+class TwoStepOnForm(FlaskForm):
+    code = StringField("Code from your app", description="After adding the account, type the 6 digits it shows.",
+                       validators=[DataRequired("Enter the code from your app."), Length(max=32)])
+
+
+class TwoStepOffForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password."),
+                                                            Length(max=1024)])

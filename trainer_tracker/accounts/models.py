@@ -26,11 +26,15 @@ class User(BaseModel, UserMixin):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
-    # Changes on password change, so sessions made with the old password stop working.
-    session_token = CharField(max_length=64)
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret, set once the person has confirmed a code.
+    totp_secret = CharField(max_length=64, null=True)
+    totp_enabled_at = DateTimeField(null=True)
+    totp_last_step = IntegerField(null=True)  # the last 30-second step used: a code works once
+
+    session_key: str | None = None  # the signed-in session's key (accounts/sessions.py), per request
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_key}"
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -46,6 +50,35 @@ class PasswordReset(BaseModel):
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
     issued_by_user_id = IntegerField(null=True)  # None: asked for by the person (forgot password) or the CLI
+
+
+class UserSession(BaseModel):
+    """A signed-in session, kept on the server: signing out, a password change, switching the
+    account off or "sign out everywhere" end it, whatever copies of the cookie exist. The cookie
+    holds the key; only its hash is stored."""
+
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    key_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    ended_at = DateTimeField(null=True, index=True)
+    second_step_done = BooleanField(default=False)  # two-step sign-in completed in this session
+
+
+class RecoveryCode(BaseModel):
+    """One-time codes for when the authenticator app is lost. Only hashes are stored."""
+
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64)
+    used_at = DateTimeField(null=True)
+
+
+class FormSubmission(BaseModel):
+    """Each creating form carries a one-time key; a second post of the same form (a double
+    click, a resubmitted page) finds its key taken and is refused instead of saved twice."""
+
+    key = CharField(max_length=64, unique=True)
+    at = DateTimeField(default=utcnow, index=True)
 
 
 class LoginAttempt(BaseModel):

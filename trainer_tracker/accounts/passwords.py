@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,20 +32,47 @@ def _blocklist() -> frozenset[str]:
         return frozenset(line.strip().lower() for line in handle if line.strip())
 
 
+def normalise(password: str) -> str:
+    """NFKC, then without invisible characters (zero-width spaces and other format or control
+    characters): what is left is what the person can see and type (ASVS 6.2)."""
+    text = unicodedata.normalize("NFKC", password or "")
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co", "Cn"))
+
+
+KEYBOARD_ROWS = ("1234567890", "qwertyuiopasdfghjklzxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _is_run(text: str) -> bool:
+    """One character repeated, or a run along the keyboard or the alphabet (forwards or back),
+    possibly wrapping round: 'aaaaaaaaaaaa', '123456789012', 'qwertyuiopas', 'zyxwvutsrqpo'."""
+    if len(set(text)) <= 2:
+        return True
+    for row in KEYBOARD_ROWS:
+        for sequence in (row, row[::-1]):
+            start = sequence.find(text[0])
+            if start >= 0 and all(ch == sequence[(start + i) % len(sequence)] for i, ch in enumerate(text)):
+                return True
+    return False
+
+
 def problems_with(password: str, email: str = "") -> list[str]:
-    """Why a new password is not allowed (empty if it is fine)."""
+    """Why a new password is not allowed (empty if it is fine). Length counts the visible
+    characters after Unicode normalisation; no composition rules (ASVS 6.2.5)."""
     problems = []
-    if len(password) < MIN_LENGTH:
+    visible = normalise(password)
+    if len(visible) < MIN_LENGTH:
         problems.append(f"Use at least {MIN_LENGTH} characters. Three random words work well.")
     if len(password) > MAX_LENGTH:
         problems.append(f"Use at most {MAX_LENGTH} characters.")
-    lowered = password.lower()
-    if lowered in _blocklist() or lowered.rstrip("0123456789!") in _blocklist():
-        problems.append("This password is too common. Choose something less easy to guess.")
+    lowered = visible.lower()
+    squashed = lowered.replace(" ", "")
+    if lowered in _blocklist() or lowered.rstrip("0123456789!") in _blocklist() or (
+            len(visible) >= MIN_LENGTH and (_is_run(squashed) or len(set(squashed)) < 5)):
+        problems.append("This password is too common or too easy to guess. Three random words work well.")
     local = email.split("@")[0].lower()
     if local and len(local) >= 4 and local in lowered:
         problems.append("Do not use your email address in your password.")
-    if lowered.replace(" ", "") in {w.replace(" ", "") for w in CONTEXT_WORDS}:
+    if squashed in {w.replace(" ", "") for w in CONTEXT_WORDS}:
         problems.append("Do not use the name of this service as your password.")
     return problems
 

@@ -1,24 +1,45 @@
-"""Sign in, sign out and change password."""
+"""Sign in (with the optional second step), sign out, your account, and password reset links."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Refused
+from ..web.forms import attach
 from ..web.guard import allow, public
-from . import roles, services
-from .forms import ForgotForm, LoginForm, PasswordForm, ResetForm
-from .passwords import verify_password
+from . import roles, services, sessions, twostep
+from .forms import (
+    ForgotForm,
+    LoginForm,
+    PasswordForm,
+    ResetForm,
+    SecondStepForm,
+    TwoStepOffForm,
+    TwoStepOnForm,
+)
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only local paths: never redirect to another site after signing in.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def safe_next(target: str | None) -> str | None:
+    """A place on this site to go back to after signing in, or None. Only a plain path is taken:
+    no scheme or host, no '//' or backslash, no whitespace or control characters (browsers drop
+    tabs and newlines, which would turn '/\\t/evil' into '//evil')."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _address() -> str:
+    return request.remote_addr or ""
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,15 +51,45 @@ def login():
     problem = None
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "",
+            user = services.authenticate(form.email.data, form.password.data, _address(),
                                          current_app.config["SECRET_KEY"])
         except Refused as exc:
             problem = exc.message
         else:
+            next_page = safe_next(request.args.get("next"))
+            session.clear()  # a new session (and a new CSRF token) for every sign-in
+            second_step = twostep.enabled(user) or twostep.required_for(user)
+            services.signed_in(user, second_step_done=not second_step)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
+            if next_page:
+                session["after_sign_in"] = next_page
+            if second_step:
+                return redirect(url_for("auth.second_step" if twostep.enabled(user) else "auth.two_step"))
+            return redirect(session.pop("after_sign_in", None) or url_for("web.home"))
     status = 200 if problem is None else 401
     return render_template("auth/login.html", form=form, problem=problem), status
+
+
+@bp.route("/login/second-step", methods=["GET", "POST"])
+@allow(*roles.ANY_SIGNED_IN)
+def second_step():
+    """The code from the authenticator app (or a recovery code), after the password."""
+    row = sessions.current()
+    if row is None or row.second_step_done:
+        return redirect(url_for("web.home"))
+    if not twostep.enabled(current_user):
+        return redirect(url_for("auth.two_step"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        try:
+            services.check_second_step(current_user._get_current_object(), form.code.data, _address(),
+                                       current_app.config["SECRET_KEY"])
+        except Refused as exc:
+            attach(form, exc)
+        else:
+            sessions.complete_second_step(current_user)
+            return redirect(session.pop("after_sign_in", None) or url_for("web.home"))
+    return render_template("auth/second_step.html", form=form)
 
 
 @bp.post("/logout")
@@ -46,6 +97,7 @@ def login():
 def logout():
     services.signed_out(current_user._get_current_object())
     logout_user()
+    session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
 
@@ -55,19 +107,61 @@ def logout():
 def account():
     form = PasswordForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
-            form.current.errors.append("Your current password is not right.")
+        user = current_user._get_current_object()
+        try:
+            services.check_current_password(user, form.current.data, _address(), current_app.config["SECRET_KEY"])
+            services.change_password(user, user, form.new.data)
+        except Refused as exc:
+            attach(form, exc, {"password": "new"})
         else:
+            flash("Your password has been changed. Your other sessions have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, two_step_on=twostep.enabled(current_user),
+                           two_step_required=twostep.required_for(current_user))
+
+
+@bp.post("/account/sign-out-everywhere")
+@allow(*roles.ANY_SIGNED_IN)
+def sign_out_everywhere():
+    services.sign_out_everywhere(current_user, current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash("You have been signed out on every device.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@allow(*roles.ANY_SIGNED_IN)
+def two_step():
+    """Turn two-step sign-in on (scan the QR code, type a code) or off."""
+    user = current_user._get_current_object()
+    if twostep.enabled(user):
+        form = TwoStepOffForm()
+        if form.validate_on_submit():
             try:
-                services.change_password(current_user, current_user._get_current_object(), form.new.data)
+                services.check_current_password(user, form.current.data, _address(), current_app.config["SECRET_KEY"])
+                twostep.disable(user, user)
             except Refused as exc:
-                form.new.errors.append(exc.message)
+                attach(form, exc)
             else:
-                user = services.load_user(f"{current_user.id}:{current_user.session_token}")
-                login_user(services.User.get_by_id(current_user.id) if user is None else user)
-                flash("Your password has been changed. Other sessions have been signed out.", "success")
+                flash("Two-step sign-in is off.", "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+        return render_template("auth/two_step_off.html", form=form, required=twostep.required_for(user))
+    secret = session.get("pending_totp") or twostep.new_secret()
+    session["pending_totp"] = secret
+    form = TwoStepOnForm()
+    if form.validate_on_submit():
+        try:
+            codes = twostep.enable(user, user, secret, form.code.data)
+        except Refused as exc:
+            attach(form, exc)
+        else:
+            session.pop("pending_totp", None)
+            sessions.complete_second_step(user)
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = twostep.setup_uri(user, secret)
+    return render_template("auth/two_step_on.html", form=form, secret=secret, qr=twostep.qr_svg(uri),
+                           required=twostep.required_for(user))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -79,7 +173,7 @@ def forgot():
 
     form = ForgotForm()
     if form.validate_on_submit():
-        found = services.request_reset(form.email.data, request.remote_addr or "", current_app.config["SECRET_KEY"])
+        found = services.request_reset(form.email.data, _address(), current_app.config["SECRET_KEY"])
         if found is not None:
             user, token = found
             deliver_reset(user, url_for("auth.reset", token=token, _external=True), wait=False)
@@ -104,6 +198,7 @@ def reset(token: str):
         else:
             if current_user.is_authenticated:
                 logout_user()
+            session.clear()
             flash("Your new password is set. Sign in with it now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

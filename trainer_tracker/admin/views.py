@@ -116,6 +116,16 @@ def toggle_active(user_id: int):
     return redirect(url_for("admin.user", user_id=found.id))
 
 
+@bp.post("/users/<int:user_id>/sign-out")
+@allow(roles.ADMIN)
+def sign_out_everywhere(user_id: int):
+    """End every session of the account (a lost phone, a shared computer, a person who left)."""
+    found = _user(user_id)
+    ended = services.sign_out_everywhere(current_user, found)
+    flash(f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended).", "success")
+    return redirect(url_for("admin.user", user_id=found.id))
+
+
 @bp.post("/users/<int:user_id>/reset")
 @allow(roles.ADMIN, roles.SITE_LEAD)
 def reset_link(user_id: int):

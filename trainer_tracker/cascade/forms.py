@@ -9,10 +9,11 @@ from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
+from ..web.once import OnceMixin
 from .services import CHECKOUT_STATES
 
 
-class PersonForm(FlaskForm):
+class PersonForm(OnceMixin, FlaskForm):
     given_name = StringField("First name", validators=[DataRequired("Enter a first name."), Length(max=80)])
     family_name = StringField("Last name", validators=[DataRequired("Enter a last name."), Length(max=80)])
     site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
@@ -20,7 +21,7 @@ class PersonForm(FlaskForm):
                                     description="Only the German programme's developers and the carer representative.")
 
 
-class CourseForm(FlaskForm):
+class CourseForm(OnceMixin, FlaskForm):
     title = StringField("Course title", validators=[DataRequired("Enter a title."), Length(max=160)])
     stage = RadioField("Stage", choices=[("1", "Stage 1"), ("2", "Stage 2")],
                        validators=[DataRequired("Choose the stage.")])
@@ -35,7 +36,7 @@ class PersonChoiceForm(FlaskForm):
     person = IdSelectField("Person", validators=[DataRequired("Choose a person.")])
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(OnceMixin, FlaskForm):
     module_id = SelectField("Module", validators=[DataRequired("Choose the module.")])
     delivered_on = DateField("Date delivered", validators=[InputRequired("Enter the date it was delivered.")],
                              default=dt.date.today)
@@ -52,7 +53,7 @@ class AttendanceForm(FlaskForm):
                            "Do not write names or other personal details.", validators=[Optional(), Length(max=500)])
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(OnceMixin, FlaskForm):
     step_id = SelectField("Checkout step", validators=[DataRequired("Choose the step.")])
     state = RadioField("Result", choices=list(CHECKOUT_STATES.items()), validators=[DataRequired("Choose a result.")])
     assessor = IdSelectField("Assessed by", validators=[DataRequired("Choose who assessed it.")])

@@ -25,6 +25,9 @@ class Site(BaseModel):
     code = CharField(max_length=8, unique=True)  # e.g. EL; prefixes carers' study IDs
     name = CharField(max_length=120)
     setting = CharField(max_length=16, default="")  # urban / rural
+    # The last carer sequence number given out at this site: study IDs are allocated by updating
+    # this row, so two registrations at once cannot take the same number.
+    carer_sequence = IntegerField(default=0)
 
 
 class Person(BaseModel):
@@ -133,6 +136,13 @@ class Certification(BaseModel):
         if self.status == "active" and self.expires_on and self.expires_on < today:
             return "lapsed"
         return self.status
+
+
+# One renewal per certification, enforced by the database (a partial unique index: renewal_of is
+# NULL for every original certification).
+Certification.add_index(Certification.index(Certification.renewal_of, unique=True,
+                                            where=Certification.renewal_of.is_null(False),
+                                            name="certification_one_renewal"))
 
 
 class CertificationEvent(BaseModel):

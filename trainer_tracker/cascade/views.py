@@ -11,6 +11,7 @@ from ..accounts import roles
 from ..audit.history import history
 from ..dashboard import cache
 from ..errors import Refused
+from ..web import once
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
@@ -74,7 +75,8 @@ def new_person():
         site = managed_site(form.site.data)
         founding = bool(getattr(form, "founding_trainer", None) and form.founding_trainer.data)
         try:
-            person = services.create_person(current_user, form.given_name.data, form.family_name.data, site, founding)
+            with once.claim(form):
+                person = services.create_person(current_user, form.given_name.data, form.family_name.data, site, founding)
         except Refused as exc:
             attach(form, exc)
         else:
@@ -142,8 +144,9 @@ def new_course():
     if form.validate_on_submit():
         site = managed_site(form.site.data)
         try:
-            course = services.create_course(current_user, form.title.data, int(form.stage.data), site,
-                                            form.starts_on.data, form.ends_on.data, form.curriculum_release.data.strip())
+            with once.claim(form):
+                course = services.create_course(current_user, form.title.data, int(form.stage.data), site,
+                                                form.starts_on.data, form.ends_on.data, form.curriculum_release.data.strip())
         except Refused as exc:
             attach(form, exc)
         else:
@@ -238,8 +241,9 @@ def new_delivery(course_id: int):
     if form.validate_on_submit():
         trainer = Person.get_or_none(Person.id == form.trainer.data)
         try:
-            delivery = services.record_delivery(current_user, found, form.module_id.data, form.delivered_on.data,
-                                                trainer, curriculum, form.notes.data or "")
+            with once.claim(form):
+                delivery = services.record_delivery(current_user, found, form.module_id.data, form.delivered_on.data,
+                                                    trainer, curriculum, form.notes.data or "")
         except Refused as exc:
             attach(form, exc)
         else:
@@ -295,8 +299,9 @@ def checkout(course_id: int, person_id: int):
     if form.validate_on_submit():
         assessor = Person.get_or_none(Person.id == form.assessor.data)
         try:
-            services.record_checkout(current_user, found, trainee, form.step_id.data, form.state.data, assessor,
-                                     form.notes.data or "")
+            with once.claim(form):
+                services.record_checkout(current_user, found, trainee, form.step_id.data, form.state.data, assessor,
+                                         form.notes.data or "")
         except Refused as exc:
             attach(form, exc)
         else:

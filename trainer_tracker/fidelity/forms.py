@@ -9,6 +9,7 @@ from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..web.forms import IdSelectField, RadioField
+from ..web.once import OnceMixin
 
 NOT_APPLICABLE = "na"
 
@@ -16,7 +17,7 @@ NOT_APPLICABLE = "na"
 def checklist_form(checklist, rater_choices: list[tuple[str, str]], role_choices: list[tuple[str, str]]):
     """A FlaskForm class for this checklist (fields item_<n> in the checklist's order)."""
 
-    class Form(FlaskForm):
+    class Form(OnceMixin, FlaskForm):
         rater_role = RadioField("Who is rating?", choices=role_choices, validators=[DataRequired("Choose who is rating.")])
         rater = IdSelectField("Rater", choices=rater_choices, validators=[Optional()],
                             description="The person in the cascade who rated. Leave empty for a carer.")

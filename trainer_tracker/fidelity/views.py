@@ -17,6 +17,7 @@ from ..accounts import roles
 from ..cascade.models import Course, CourseTrainer, ModuleDelivery, Person, Site
 from ..errors import NotVisible, Refused
 from ..support.models import Carer, Contact, Match
+from ..web import once
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
@@ -52,8 +53,9 @@ def _record_form(checklist, occasion_label: str, rater_query, back: str, save):
     if form.validate_on_submit():
         rater = Person.get_or_none(Person.id == form.rater.data) if form.rater.data else None
         try:
-            save(checklist, form.rater_role.data, form.rated_on.data, scores_from(form, checklist), rater,
-                 form.notes.data or "")
+            with once.claim(form):
+                save(checklist, form.rater_role.data, form.rated_on.data, scores_from(form, checklist), rater,
+                     form.notes.data or "")
         except Refused as exc:
             attach(form, exc)
         else:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from cascade.stats import adverse
 
 from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
+from ..web.once import OnceMixin
 
 
 def _label(value) -> str:
@@ -20,7 +21,7 @@ def _label(value) -> str:
 def instrument_form(instrument, time_points: list[tuple[str, str]] | None):
     """A form for the instrument's items; with time points (a new response) it also asks for the
     time point and date, which are fixed once a response is saved (time_points=None)."""
-    class Form(FlaskForm):
+    class Form(OnceMixin, FlaskForm):
         if time_points is not None:
             time_point = SelectField("Time point", choices=time_points,
                                      validators=[DataRequired("Choose the time point.")])
@@ -69,7 +70,7 @@ def fill(form, fields, values: dict) -> None:
             getattr(form, name).data = values[item.id] if not isinstance(values[item.id], float) else _label(values[item.id])
 
 
-class AdverseEventForm(FlaskForm):
+class AdverseEventForm(OnceMixin, FlaskForm):
     affected = RadioField("Who was affected?", choices=[("carer", "A carer"), ("cps", "A peer supporter"),
                                                        ("patient", "The person cared for (the patient)")],
                           validators=[DataRequired("Choose who was affected.")])
@@ -102,7 +103,7 @@ class ReportedForm(FlaskForm):
                                 validators=[DataRequired("Enter the time.")])
 
 
-class CostForm(FlaskForm):
+class CostForm(OnceMixin, FlaskForm):
     site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     category = RadioField("Category", validators=[DataRequired("Choose a category.")])
     occurred_on = DateField("Date", default=dt.date.today, validators=[InputRequired("Enter the date.")])

@@ -19,6 +19,7 @@ from ..audit.history import history
 from ..cascade.models import Person, Site
 from ..errors import NotVisible, Refused
 from ..support.models import Carer
+from ..web import once
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
@@ -160,9 +161,10 @@ def new_response():
         form.time_point.data = request.args["time_point"]
     if state.installed and form.validate_on_submit():
         try:
-            services.save_response(current_user, instrument, time_point=form.time_point.data,
-                                   completed_on=form.completed_on.data, answers=answers_from(form, fields),
-                                   carer=carer, person=person)
+            with once.claim(form):
+                services.save_response(current_user, instrument, time_point=form.time_point.data,
+                                       completed_on=form.completed_on.data, answers=answers_from(form, fields),
+                                       carer=carer, person=person)
         except Refused as exc:
             attach(form, exc, {item.id: name for name, item in fields})
         else:
@@ -248,12 +250,13 @@ def new_adverse_event():
             site_id = (carer.site_id if carer else person.site_id if person else
                        current_user.site_id or Site.select().order_by(Site.id).first().id)
             try:
-                row = services.record_adverse_event(
-                    current_user, site=Site.get_by_id(site_id), affected=form.affected.data, onset_on=form.onset_on.data,
-                    aware_at=aware, seriousness=form.seriousness.data or [], relatedness=form.relatedness.data,
-                    expectedness=form.expectedness.data, description=form.description.data or "", carer=carer,
-                    person=person, safeguarding_escalated=form.safeguarding_escalated.data,
-                    safeguarding_referral_on=form.safeguarding_referral_on.data)
+                with once.claim(form):
+                    row = services.record_adverse_event(
+                        current_user, site=Site.get_by_id(site_id), affected=form.affected.data, onset_on=form.onset_on.data,
+                        aware_at=aware, seriousness=form.seriousness.data or [], relatedness=form.relatedness.data,
+                        expectedness=form.expectedness.data, description=form.description.data or "", carer=carer,
+                        person=person, safeguarding_escalated=form.safeguarding_escalated.data,
+                        safeguarding_referral_on=form.safeguarding_referral_on.data)
             except Refused as exc:
                 attach(form, exc)
             else:
@@ -388,10 +391,11 @@ def costs():
             if site is None or not access.can_manage_people(current_user, site.id):
                 abort(403)
             try:
-                services.add_cost_item(current_user, site=site, category=form.category.data,
-                                       occurred_on=form.occurred_on.data, quantity=form.quantity.data,
-                                       unit_cost_key=form.unit_cost_key.data or "", amount=form.amount.data,
-                                       description=form.description.data or "", table=table)
+                with once.claim(form):
+                    services.add_cost_item(current_user, site=site, category=form.category.data,
+                                           occurred_on=form.occurred_on.data, quantity=form.quantity.data,
+                                           unit_cost_key=form.unit_cost_key.data or "", amount=form.amount.data,
+                                           description=form.description.data or "", table=table)
             except Refused as exc:
                 attach(form, exc)
             else:

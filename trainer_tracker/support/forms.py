@@ -9,9 +9,10 @@ from wtforms import DateField, EmailField, IntegerField, StringField, TelField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin
+from ..web.once import OnceMixin
 
 
-class CarerForm(FlaskForm):
+class CarerForm(OnceMixin, FlaskForm):
     site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     consented_on = DateField("Date the carer gave consent", default=dt.date.today,
                              validators=[InputRequired("Enter the date of consent.")])
@@ -34,7 +35,7 @@ class MatchForm(FlaskForm):
     matched_on = DateField("Date matched", default=dt.date.today, validators=[InputRequired("Enter the date.")])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(OnceMixin, FlaskForm):
     contact_date = DateField("Date of contact", default=dt.date.today, validators=[InputRequired("Enter the date.")])
     mode = RadioField("How were you in touch?", validators=[DataRequired("Choose how you were in touch.")])
     duration_minutes = IntegerField("How long, in minutes?",

@@ -50,6 +50,10 @@ class Match(BaseModel):
         indexes = ((("supporter", "ended_on"), False),)
 
 
+# One active match per carer, enforced by the database (partial unique index).
+Match.add_index(Match.index(Match.carer, unique=True, where=Match.ended_on.is_null(), name="match_one_active"))
+
+
 class Contact(BaseModel):
     match = ForeignKeyField(Match, backref="contacts", on_delete="RESTRICT")
     contact_date = DateField(index=True)

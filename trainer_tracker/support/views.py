@@ -13,6 +13,7 @@ from ..accounts import roles
 from ..audit.history import history
 from ..cascade.models import Certification, Person, Site
 from ..errors import Refused
+from ..web import once
 from ..web.forms import attach
 from ..web.guard import allow
 from . import services
@@ -47,8 +48,9 @@ def new_carer():
         if site is None or not access.can_manage_carers(current_user, site.id):
             abort(403)
         try:
-            carer = services.register_carer(current_user, site, form.consented_on.data, name=form.name.data or "",
-                                            phone=form.phone.data or "", email=form.email.data or "")
+            with once.claim(form):
+                carer = services.register_carer(current_user, site, form.consented_on.data, name=form.name.data or "",
+                                                phone=form.phone.data or "", email=form.email.data or "")
         except Refused as exc:
             attach(form, exc)
         else:
@@ -148,8 +150,9 @@ def new_contact(match_id: int):
     form.topics.choices = list(programme().get("contact_topics", {}).items())
     if form.validate_on_submit():
         try:
-            services.record_contact(current_user, found, form.contact_date.data, form.mode.data,
-                                    form.duration_minutes.data, form.topics.data or [])
+            with once.claim(form):
+                services.record_contact(current_user, found, form.contact_date.data, form.mode.data,
+                                        form.duration_minutes.data, form.topics.data or [])
         except Refused as exc:
             attach(form, exc)
         else:

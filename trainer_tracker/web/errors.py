@@ -19,7 +19,7 @@ MESSAGES = {
 }
 
 
-def _page(code: int, title: str | None = None, body: str | None = None):
+def page(code: int, title: str | None = None, body: str | None = None):
     default_title, default_body = MESSAGES.get(code, MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title or default_title,
                            body=body or default_body), code
@@ -27,14 +27,14 @@ def _page(code: int, title: str | None = None, body: str | None = None):
 
 def init_app(app) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda exc, code=code: _page(code))
+        app.register_error_handler(code, lambda exc, code=code: page(code))
 
     # One not-found rule for every view: a record that does not exist and a record this user may
     # not see look the same (access.* raises NotVisible for both).
-    app.register_error_handler(NotVisible, lambda exc: _page(404))
+    app.register_error_handler(NotVisible, lambda exc: page(404))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return _page(400, "Your form has expired",
+        return page(400, "Your form has expired",
                      "For your security, forms stop working after a while or when you sign in again. "
                      "Go back, reload the page and try again.")

@@ -10,7 +10,7 @@ Record-level checks (may this user see *this* person?) live in trainer_tracker.a
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 PUBLIC = "public"
@@ -39,6 +39,19 @@ def rule_for(endpoint: str):
     return getattr(view, "access_rule", None)
 
 
+# Until the second step of sign-in is done, a session may open only these.
+SECOND_STEP_ENDPOINTS = frozenset({"auth.second_step", "auth.two_step", "auth.logout"})
+
+
+def _second_step_redirect():
+    from ..accounts import sessions, twostep
+
+    row = sessions.current()
+    if row is None or row.second_step_done or request.endpoint in SECOND_STEP_ENDPOINTS:
+        return None
+    return redirect(url_for("auth.second_step" if twostep.enabled(current_user) else "auth.two_step"))
+
+
 def init_app(app, login_manager) -> None:
     @app.before_request
     def _guard():
@@ -50,6 +63,10 @@ def init_app(app, login_manager) -> None:
         rule = rule_for(endpoint)
         if rule is None:
             abort(403)
+        if current_user.is_authenticated:
+            pending = _second_step_redirect()
+            if pending is not None:
+                return pending
         if rule == PUBLIC:
             return None
         if not current_user.is_authenticated:
