@@ -251,6 +251,9 @@ def run_load(port: int, plan: Plan, *, clients: int, seconds: float, fidelity_sh
                 form = [("csrf_token", token), ("contact_date", today), ("mode", plan.modes[sequence % len(plan.modes)]),
                         ("duration_minutes", str(minutes)), ("topics", "emotional-support")]
                 path = f"/matches/{match_id}/contacts/new"
+            # Each write carries its own one-time key (web/once.py), as the form page would give:
+            # a retry on a new connection sends the same key, so a write is never saved twice.
+            form.append(("once", f"load-{index}-{sequence}-{os.getpid()}"))
             sequence += 1
             t0 = time.perf_counter()
             error, retried = "", False

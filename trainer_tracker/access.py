@@ -158,3 +158,13 @@ def can_correct_contacts(user, carer_obj: Carer) -> bool:
         return True
     return bool(user.person_id) and Match.select().where((Match.carer == carer_obj)
                                                          & (Match.supporter == user.person_id)).exists()
+
+
+def course_trainees(user, course_obj: Course):
+    """The trainees of a course this user may see: a site lead sees only their own site's
+    trainees, even on a course shared between sites (names and progress are personal data)."""
+    query = (Person.select().join(CourseTrainee).where(CourseTrainee.course == course_obj)
+             .order_by(Person.family_name, Person.given_name))
+    if user.role == roles.SITE_LEAD:
+        query = query.where(Person.site == user.site_id)
+    return query

@@ -132,6 +132,15 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
 
 
+def lock_rows(model, ids) -> None:
+    """Hold these rows until the transaction ends, so a rule counted over them (the caseload cap,
+    one renewal) cannot be broken by two writers at once: SELECT ... FOR UPDATE on PostgreSQL, in
+    id order so two writers never wait for each other. SQLite's BEGIN IMMEDIATE already lets one
+    writer in at a time."""
+    if not is_sqlite():
+        list(model.select(model.id).where(model.id.in_(sorted(set(ids)))).order_by(model.id).for_update())
+
+
 _begin_hooks: list = []
 CONFLICT = ("This was not saved: someone changed the same record at the same moment. "
             "Reload the page to see the latest, then try again.")

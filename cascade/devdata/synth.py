@@ -516,6 +516,9 @@ def load(scale: float = 1.0, *, curriculum=None, content_root: Path | None = Non
                 ((c[0], f"Synthetic carer {c[0]}", "01632 960000", "", "") for c in carers if c[0] % 10 == 0))
     bulk.insert(Match, ["id", "carer", "supporter", "matched_on", "ended_on", "end_reason", "created_at"],
                 ((m[0], m[1], m[2], m[3], m[4], m[5], dt.datetime.combine(m[3], dt.time(12))) for m in matches))
+    with write_transaction():  # each site's study-ID counter starts after its highest number
+        database.execute_sql('UPDATE "site" SET "carer_sequence" = COALESCE((SELECT MAX("sequence") FROM "carer" '
+                             'WHERE "carer"."site_id" = "site"."id"), 0)')
     t = lap("carers and matches", t)
 
     # Contacts: the total is split over matches in proportion to their length, with gamma noise

@@ -194,3 +194,21 @@ def test_error_pages_are_generic(client):
     assert response.status_code == 404
     text = response.get_data(as_text=True)
     assert "Page not found" in text and "Traceback" not in text
+
+
+def test_a_shared_course_shows_a_site_lead_only_their_own_trainees(app, world):
+    """course1 (run at EL) has trainees from EL and DV: each site lead sees only their own."""
+    from trainer_tracker.cascade.models import ModuleDelivery
+
+    dv = app.test_client()
+    login(dv, "dv-lead@example.org")
+    page = dv.get(f"/courses/{world.course1.id}").get_data(as_text=True)
+    assert world.gen1_dv.name in page and world.gen1.name not in page
+    el = app.test_client()
+    login(el, "el-lead@example.org")
+    page = el.get(f"/courses/{world.course1.id}").get_data(as_text=True)
+    assert world.gen1.name in page and world.gen1_dv.name not in page
+    delivery = ModuleDelivery.select().where(ModuleDelivery.course == world.course1).first()
+    form = el.get(f"/deliveries/{delivery.id}/attendance").get_data(as_text=True)
+    assert world.gen1.name in form and world.gen1_dv.name not in form
+    assert el.get(f"/courses/{world.course1.id}/trainees/{world.gen1_dv.id}/checkout").status_code == 404

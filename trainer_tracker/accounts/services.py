@@ -64,7 +64,8 @@ def create_user(actor, email: str, role: str, password: str, *, site_code: str |
 
 
 def change_password(actor, user: User, new_password: str) -> None:
-    """A new password; every other session of the account ends (this one stays signed in)."""
+    """A new password; every session of the account ends, every copy of its cookies with it (the
+    page then starts a fresh session for the person who changed it)."""
     problems = passwords.problems_with(new_password, user.email)
     if problems:
         raise Refused(" ".join(problems), "password")
@@ -72,8 +73,8 @@ def change_password(actor, user: User, new_password: str) -> None:
     with write_transaction():
         user.password_hash = password_hash
         user.save()
-        ended = sessions.end_all(user, keep_current=True)
-        audit.record(actor, "user.password", "user", user.id, "Password changed", other_sessions_ended=ended)
+        ended = sessions.end_all(user)
+        audit.record(actor, "user.password", "user", user.id, "Password changed", sessions_ended=ended)
 
 
 def set_active(actor, user: User, active: bool) -> None:

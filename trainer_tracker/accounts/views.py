@@ -114,6 +114,9 @@ def account():
         except Refused as exc:
             attach(form, exc, {"password": "new"})
         else:
+            session.clear()  # a fresh session here; every earlier one (and any copy of it) has ended
+            services.signed_in(user)
+            login_user(user)
             flash("Your password has been changed. Your other sessions have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, two_step_on=twostep.enabled(current_user),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
+from ..web.forms import DateField, IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
 from ..web.once import OnceMixin
 from .services import CHECKOUT_STATES
 

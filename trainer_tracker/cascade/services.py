@@ -12,7 +12,7 @@ from cascade.authoring.releases import RELEASE_NAME_RE, release_versions
 from cascade.config import programme
 
 from ..audit import service as audit
-from ..db import write_transaction
+from ..db import lock_rows, write_transaction
 from ..errors import Refused
 from . import lineage
 from .models import (
@@ -151,6 +151,8 @@ def record_delivery(actor, course: Course, module_id: str, delivered_on: dt.date
         raise Refused("The trainer who delivered the module must be a trainer on this course.", "trainer")
     if delivered_on < course.starts_on or delivered_on > course.ends_on:
         raise Refused(f"The date must be within the course ({course.starts_on} to {course.ends_on}).", "delivered_on")
+    if delivered_on > dt.date.today():
+        raise Refused("A delivery cannot be recorded before it happens.", "delivered_on")
     with write_transaction():
         delivery = ModuleDelivery.create(course=course, module_id=module_id, module_version=versions[module_id],
                                          delivered_on=delivered_on, trainer=trainer, notes=notes)
@@ -327,6 +329,7 @@ def certify(actor, course: Course, trainee: Person, certifier: Person, certified
     The checks run inside the write transaction, so two trainers certifying at once cannot both pass.
     """
     with write_transaction():
+        lock_rows(Person, [trainee.id])  # two trainers certifying the same trainee at once: one wins
         if not is_trainee(course, trainee.id):
             raise Refused(f"{trainee.name} is not a trainee on this course.", "trainee")
         if trainee.founding_trainer:
@@ -348,6 +351,8 @@ def certify(actor, course: Course, trainee: Person, certifier: Person, certified
             raise Refused(f"{trainee.name} has not passed every checkout step. Not passed yet: {names}.")
         if certified_on < course.starts_on:
             raise Refused("The certification date cannot be before the course starts.", "certified_on")
+        if certified_on > dt.date.today():
+            raise Refused("The certification date cannot be in the future.", "certified_on")
         cert = Certification.create(person=trainee, certified_by=certifier, course=course, stage=course.stage,
                                     curriculum_release=course.curriculum_release, certified_on=certified_on,
                                     expires_on=_expiry(certified_on), status="active",
@@ -363,6 +368,8 @@ def renew(actor, previous: Certification, course: Course, certifier: Person, ren
     """Renew a certification (e.g. after a refresher); the history keeps both."""
     trainee = previous.person
     with write_transaction():
+        lock_rows(Certification, [previous.id])  # two renewals at once: the second waits, then sees the first
+        previous = Certification.get_by_id(previous.id)
         if previous.status == "revoked":
             raise Refused("A revoked certification cannot be renewed.", "certification")
         latest = current_certification(trainee.id)
@@ -376,6 +383,8 @@ def renew(actor, previous: Certification, course: Course, certifier: Person, ren
                           "certifier")
         if renewed_on < previous.certified_on:
             raise Refused("A renewal cannot be dated before the certification it renews.", "certified_on")
+        if renewed_on > dt.date.today():
+            raise Refused("A renewal cannot be dated in the future.", "certified_on")
         cert = Certification.create(person=trainee, certified_by=certifier, course=course, stage=previous.stage,
                                     curriculum_release=course.curriculum_release, certified_on=renewed_on,
                                     expires_on=_expiry(renewed_on), status="active", renewal_of=previous,

@@ -162,7 +162,7 @@ def course(course_id: int):
     found = access.course(current_user, course_id)
     curriculum = get_curriculum()
     trainers = list(Person.select().join(CourseTrainer).where(CourseTrainer.course == found).order_by(Person.family_name))
-    trainees = list(Person.select().join(CourseTrainee).where(CourseTrainee.course == found).order_by(Person.family_name))
+    trainees = list(access.course_trainees(current_user, found))
     deliveries = list(ModuleDelivery.select(ModuleDelivery, Person).join(Person, on=(ModuleDelivery.trainer == Person.id))
                       .where(ModuleDelivery.course == found).order_by(ModuleDelivery.delivered_on))
     present = dict(Attendance.select(Attendance.delivery, fn.COUNT(Attendance.id))
@@ -258,7 +258,7 @@ def new_delivery(course_id: int):
 @allow(*roles.CASCADE_VIEWERS)
 def attendance(delivery_id: int):
     delivery, found = managed_delivery(delivery_id)
-    trainees = list(Person.select().join(CourseTrainee).where(CourseTrainee.course == found).order_by(Person.family_name))
+    trainees = list(access.course_trainees(current_user, found))
     form = AttendanceForm()
     form.attended.choices = [(str(t.id), t.name) for t in trainees]
     if request.method == "GET":

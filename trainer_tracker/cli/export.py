@@ -24,7 +24,7 @@ def _exports() -> dict:
 @click.argument("name")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--deidentified", is_flag=True, help="Hashed ids, shifted dates, no names or free text.")
-@click.option("--site", "site_code", default=None, help="Only this site's records (research exports).")
+@click.option("--site", "site_code", default=None, help="Only this site's records (every export).")
 def export(name: str, out: Path, deidentified: bool, site_code: str | None) -> None:
     """Write export NAME as CSV to OUT, with OUT's codebook beside it."""
     import os
@@ -44,15 +44,15 @@ def export(name: str, out: Path, deidentified: bool, site_code: str | None) -> N
         database.connect(reuse_if_open=True)
         try:
             from ..cascade.models import Site
-            from ..exports import research
+            from ..exports.scope import scope_for
 
-            research.SCOPE_SITE["site_id"] = None
+            site = None
             if site_code:
                 site = Site.get_or_none(Site.code == site_code.upper())
                 if site is None:
                     raise click.BadParameter(f"no site with code {site_code!r}", param_hint="--site")
-                research.SCOPE_SITE["site_id"] = site.id
-            result = write(exports[name](), out, deidentified=deidentified)
+            scope = scope_for(site.id if site else None, site.code if site else None)
+            result = write(exports[name](scope), out, deidentified=deidentified)
         finally:
             database.close()
     click.echo(f"{result['rows']} rows -> {result['file']} (codebook {result['codebook']})")

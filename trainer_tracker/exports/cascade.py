@@ -5,9 +5,11 @@ from __future__ import annotations
 from ..cascade.lineage import generations
 from ..cascade.models import Certification, Person, Site
 from .core import Export, Variable
+from .scope import Scope
 
 
-def certifications() -> Export:
+def certifications(scope: Scope | None = None) -> Export:
+    scope = scope or Scope()
     variables = [
         Variable("certification_id", "Certification record", "integer", id_of="certification"),
         Variable("person_id", "Certified peer supporter", "integer", id_of="person"),
@@ -36,6 +38,8 @@ def certifications() -> Export:
                  .join(Site, on=(Person.site == Site.id))
                  .switch(Certification).join(certifier, on=(Certification.certified_by == certifier.id))
                  .order_by(Certification.id))
+        if scope.site_id is not None:
+            query = query.where(Person.site == scope.site_id)
         for cert in query.iterator():
             yield {
                 "certification_id": cert.id, "person_id": cert.person_id, "person_name": cert.person.name,
@@ -50,7 +54,8 @@ def certifications() -> Export:
     return Export("certifications", "Every certification, renewal, lapse and revocation", variables, rows)
 
 
-def lineage() -> Export:
+def lineage(scope: Scope | None = None) -> Export:
+    scope = scope or Scope()
     variables = [
         Variable("person_id", "Person in the cascade", "integer", id_of="person"),
         Variable("person_name", "Name", "text", identifying=True),
@@ -70,7 +75,10 @@ def lineage() -> Export:
         for cert in (Certification.select().where(Certification.renewal_of.is_null()).order_by(Certification.id)):
             firsts.setdefault(cert.person_id, cert)
         names = {p.id: p.name for p in Person.select(Person.id, Person.given_name, Person.family_name)}
-        for person in Person.select(Person, Site).join(Site).order_by(Person.id).iterator():
+        people = Person.select(Person, Site).join(Site).order_by(Person.id)
+        if scope.site_id is not None:
+            people = people.where(Person.site == scope.site_id)
+        for person in people.iterator():
             if person.id not in gens:
                 continue
             cert = firsts.get(person.id)

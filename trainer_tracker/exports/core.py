@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,7 @@ class Export:
 
 
 class Deidentifier:
-    """Keyed hashing of ids and a consistent per-record date shift (-180..+180 days, never 0)."""
+    """Keyed hashing of ids and a consistent per-record date shift (1 to 365 days back)."""
 
     def __init__(self, key: bytes):
         self.key = key
@@ -62,9 +63,10 @@ class Deidentifier:
         return digest[:16]
 
     def shift_days(self, kind: str, value) -> int:
+        """1 to 365 days back in time: always back, so no shifted date lies after today and
+        nothing tells which way (or how far) a record was moved."""
         digest = hmac.new(self.key, f"shift:{kind}:{value}".encode(), hashlib.sha256).digest()
-        days = int.from_bytes(digest[:4], "big") % 360 - 180
-        return days if days != 0 else 181
+        return -(int.from_bytes(digest[:4], "big") % 365 + 1)
 
     def shift(self, kind: str, record_id, value):
         if value in (None, ""):
@@ -84,10 +86,24 @@ def export_key(explicit: str | None = None) -> bytes:
     return key.encode()
 
 
-_PLAIN = (str, int, float)  # written as they are (exact types: bool is handled below)
+_PLAIN = (int, float)  # written as they are (exact types: bool is handled below)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
+ESCAPE_NOTE = ("Text cells that would start with =, +, -, @, a tab or a carriage return begin with an "
+               "apostrophe ('), so that a spreadsheet shows them as text and never runs them as a formula "
+               "(OWASP CSV injection); plain numbers are not changed.")
+
+
+def _text(value: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula (OWASP CSV injection rule)."""
+    if value.startswith(FORMULA_START) and not NUMBER_RE.match(value):
+        return "'" + value
+    return value
 
 
 def _cell(value):
+    if type(value) is str:
+        return _text(value)
     if type(value) in _PLAIN:
         return value
     if value is None:
@@ -98,7 +114,7 @@ def _cell(value):
         return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    return _text(str(value))
 
 
 def _converter(v: Variable, deid: Deidentifier | None):
@@ -154,6 +170,7 @@ def write(export: Export, out: Path, *, deidentified: bool = False, actor=None, 
         if export.codebook_rows is not None:
             for row in export.codebook_rows():
                 writer.writerow(row)
+        writer.writerow(["(every text variable)", "How text cells are written", "note", "", "", ESCAPE_NOTE])
     tmp.replace(out)
     codebook_tmp.replace(codebook)
     with write_transaction():

@@ -5,11 +5,13 @@ from __future__ import annotations
 from ..fidelity.data import records
 from ..fidelity.models import FidelityRecord
 from .core import Export, Variable
+from .scope import Scope
 
 PAGE = 10_000  # fidelity records per page (about ten item scores each)
 
 
-def fidelity() -> Export:
+def fidelity(scope: Scope | None = None) -> Export:
+    scope = scope or Scope()
     variables = [
         Variable("record_id", "Fidelity record (one rater, one checklist, one session)", "integer", id_of="fidelity"),
         Variable("checklist_id", "Checklist (module:<id> = a module's core components)", "text"),
@@ -37,7 +39,7 @@ def fidelity() -> Export:
                    .order_by(FidelityRecord.id).limit(PAGE).tuples()]
             if not ids:
                 return
-            yield from _page_rows(records(record_ids=ids))
+            yield from _page_rows(records(site_id=scope.site_id, record_ids=ids))
             last = ids[-1]
 
     def _page_rows(page):

@@ -17,15 +17,15 @@ from ..cascade.models import Site
 from ..research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse
 from ..support.models import Carer
 from .core import Export, Variable
-
-SCOPE_SITE: dict = {"site_id": None}  # set by the command line's --site
+from .scope import Scope
 
 
 def _registry():
     return load_instruments()
 
 
-def assessments() -> Export:
+def assessments(scope: Scope | None = None) -> Export:
+    scope = scope or Scope()
     registry = _registry()
     types = {(i.id, item.id): item.scale.type for i in registry for item in i.items}
     variables = [
@@ -49,9 +49,8 @@ def assessments() -> Export:
         sites = {s.id: s.code for s in Site.select()}
         answers: dict = {}
         query = AssessmentResponse.select().order_by(AssessmentResponse.id)
-        scope = SCOPE_SITE["site_id"]
-        if scope is not None:
-            query = query.where(AssessmentResponse.site == scope)
+        if scope.site_id is not None:
+            query = query.where(AssessmentResponse.site == scope.site_id)
         carers = {c.id: c.study_id for c in Carer.select(Carer.id, Carer.study_id)}
         for batch_start in range(0, 10**9, 2000):
             batch = list(query.offset(batch_start).limit(2000))
@@ -62,6 +61,8 @@ def assessments() -> Export:
             for a in AssessmentAnswer.select().where(AssessmentAnswer.response.in_(ids)):
                 answers.setdefault(a.response_id, []).append(a)
             for r in batch:
+                if not scope.carer_allows(r.carer_id, r.completed_on):
+                    continue
                 subject = f"carer:{r.carer_id}" if r.carer_id else f"person:{r.person_id}"
                 base = {"response_id": r.id, "instrument": r.instrument_id, "instrument_version": r.instrument_version,
                         "respondent": r.respondent, "subject": subject, "study_id": carers.get(r.carer_id),
@@ -100,7 +101,8 @@ def assessments() -> Export:
     return export
 
 
-def adverse_events() -> Export:
+def adverse_events(scope: Scope | None = None) -> Export:
+    scope = scope or Scope()
     variables = [
         Variable("event_id", "Adverse event", "integer", id_of="adverse_event"),
         Variable("site", "Site", "category", "site codes"),
@@ -123,8 +125,8 @@ def adverse_events() -> Export:
     def rows():
         sites = {s.id: s.code for s in Site.select()}
         query = AdverseEvent.select().order_by(AdverseEvent.id)
-        if SCOPE_SITE["site_id"] is not None:
-            query = query.where(AdverseEvent.site == SCOPE_SITE["site_id"])
+        if scope.site_id is not None:
+            query = query.where(AdverseEvent.site == scope.site_id)
         for e in query:
             subject = f"carer:{e.carer_id}" if e.carer_id else (f"person:{e.person_id}" if e.person_id else f"event:{e.id}")
             yield {"event_id": e.id, "site": sites.get(e.site_id), "affected": e.affected, "subject": subject,

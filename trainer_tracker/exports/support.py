@@ -11,11 +11,13 @@ from ..cascade.models import Site
 from ..db import database
 from ..support.models import Carer, Contact, Match
 from .core import Export, Variable
+from .scope import Scope
 
 PAGE = 5_000
 
 
-def contacts() -> Export:
+def contacts(scope: Scope | None = None) -> Export:
+    scope = scope or Scope()
     variables = [
         Variable("contact_id", "Contact record", "integer", id_of="contact"),
         Variable("match_id", "Match (one carer with one peer supporter)", "integer", id_of="match"),
@@ -40,7 +42,8 @@ def contacts() -> Export:
                     .join(Match, on=(Contact.match == Match.id))
                     .join(Carer, on=(Match.carer == Carer.id))
                     .join(Site, on=(Carer.site == Site.id))
-                    .where((Contact.id > last) & Contact.voided_at.is_null())
+                    .where((Contact.id > last) & Contact.voided_at.is_null()
+                           & ((Carer.site == scope.site_id) if scope.site_id is not None else True))
                     .order_by(Contact.id)
                     .limit(PAGE))
             # The driver's own values: integers and text as they are, the date as an ISO string
@@ -49,7 +52,9 @@ def contacts() -> Export:
             count = 0
             for row in cursor:
                 count += 1
-                yield dict(zip(names, row, strict=True))
+                record = dict(zip(names, row, strict=True))
+                if scope.carer_allows(record["carer_id"], record["contact_date"]):
+                    yield record
             if count < PAGE:
                 return
             last = row[0]

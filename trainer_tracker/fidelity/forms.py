@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..web.forms import IdSelectField, RadioField
+from ..web.forms import DateField, IdSelectField, RadioField
 from ..web.once import OnceMixin
 
 NOT_APPLICABLE = "na"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cascade.stats import adverse
 
-from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
+from ..web.forms import DateField, IdSelectField, MultiCheckboxField, RadioField, ReasonMixin, SelectField
 from ..web.once import OnceMixin
 
 

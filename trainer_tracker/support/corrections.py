@@ -9,7 +9,7 @@ import datetime as dt
 from cascade.config import programme
 
 from ..audit import service as audit
-from ..db import write_transaction
+from ..db import lock_rows, write_transaction
 from ..errors import Refused
 from . import services
 from .models import Carer, Contact, Match
@@ -59,7 +59,7 @@ def withdraw(actor, carer: Carer, withdrawn_on: dt.date, category: str, reason: 
     if withdrawn_on < carer.consented_on:
         raise Refused(f"The carer consented on {carer.consented_on}; withdrawal cannot be earlier.", "withdrawn_on")
     with write_transaction():
-        services.lock_rows(Carer, [carer.id])
+        lock_rows(Carer, [carer.id])
         carer = Carer.get_by_id(carer.id)
         if carer.status == "withdrawn":
             raise Refused(f"{carer.study_id} has already withdrawn.")
@@ -100,7 +100,7 @@ def reopen_match(actor, match: Match, reason: str) -> Match:
     reason = audit.require_reason(reason)
     cap = int(programme().get("caseload_cap", 3))
     with write_transaction():
-        services.lock_rows(Carer, [match.carer_id])
+        lock_rows(Carer, [match.carer_id])
         services.lock_supporter(match.supporter_id)
         match = Match.get_by_id(match.id)
         if match.ended_on is None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, StringField, TelField, TextAreaField
+from wtforms import EmailField, IntegerField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..web.forms import IdSelectField, MultiCheckboxField, RadioField, ReasonMixin
+from ..web.forms import DateField, IdSelectField, MultiCheckboxField, RadioField, ReasonMixin
 from ..web.once import OnceMixin
 
 

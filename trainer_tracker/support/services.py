@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
-
 from cascade.config import programme
 
 from ..audit import service as audit
 from ..cascade.models import Person, Site
 from ..cascade.services import current_certification
-from ..db import write_transaction
+from ..db import lock_rows, write_transaction
 from ..errors import Refused
 from .models import Carer, CarerContactDetails, Contact, Match
 
@@ -34,8 +32,11 @@ def register_carer(actor, site: Site, consented_on: dt.date, *, name: str = "", 
     if consented_on > dt.date.today():
         raise Refused("The consent date cannot be in the future.", "consented_on")
     with write_transaction():
-        last = Carer.select(fn.MAX(Carer.sequence)).where(Carer.site == site).scalar() or 0
-        carer = Carer.create(study_id=study_id(site, last + 1), site=site, sequence=last + 1,
+        # The site's counter row gives out the number: the update holds the row until commit, so
+        # two registrations at once get consecutive numbers, never the same one.
+        Site.update(carer_sequence=Site.carer_sequence + 1).where(Site.id == site.id).execute()
+        sequence = Site.select(Site.carer_sequence).where(Site.id == site.id).scalar()
+        carer = Carer.create(study_id=study_id(site, sequence), site=site, sequence=sequence,
                              consented_on=consented_on, status="waiting")
         if any(v.strip() for v in (name, phone, email, notes)):
             CarerContactDetails.create(carer=carer, name=name.strip(), phone=phone.strip(),
@@ -63,20 +64,17 @@ def active_caseload(supporter_id: int) -> int:
 
 def lock_supporter(person_id: int) -> None:
     """Hold the supporter's row until the transaction ends, so two matches cannot both see room in
-    the caseload (PostgreSQL: SELECT ... FOR UPDATE; SQLite's BEGIN IMMEDIATE already serialises)."""
+    the caseload."""
     lock_rows(Person, [person_id])
-
-
-def lock_rows(model, ids) -> None:
-    from ..db import is_sqlite
-
-    if not is_sqlite():
-        list(model.select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).for_update())
 
 
 def match(actor, carer: Carer, supporter: Person, matched_on: dt.date) -> Match:
     """Match a carer to a certified peer supporter, within the caseload cap."""
     cap = int(programme().get("caseload_cap", 3))
+    if matched_on > dt.date.today():
+        raise Refused("The match date cannot be in the future.", "matched_on")
+    if matched_on < carer.consented_on:
+        raise Refused(f"{carer.study_id} consented on {carer.consented_on}: the match cannot be earlier.", "matched_on")
     with write_transaction():
         lock_rows(Carer, [carer.id])  # carer first, then supporter: every writer locks in this order
         lock_supporter(supporter.id)
@@ -138,6 +136,8 @@ def end_support(actor, match_obj: Match, ended_on: dt.date, reason: str) -> Matc
         raise Refused(f"Support already ended on {match_obj.ended_on}.", "ended_on")
     if ended_on < match_obj.matched_on:
         raise Refused("Support cannot end before it started.", "ended_on")
+    if ended_on > dt.date.today():
+        raise Refused("Support cannot end in the future.", "ended_on")
     with write_transaction():
         match_obj.ended_on = ended_on
         match_obj.end_reason = reason

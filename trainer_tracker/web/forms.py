@@ -7,8 +7,11 @@ because templates pick the NHS.UK component by field type.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from wtforms import fields, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 
 def _as_choices(choices):
@@ -85,3 +88,26 @@ class ReasonMixin:
         "Why are you making this change?",
         description="Kept in the record's history. Do not write names or other personal details.",
         validators=[])
+
+
+EARLIEST = dt.date(2000, 1, 1)  # nothing in this programme happened earlier
+FUTURE_YEARS = 5
+
+
+class DateField(fields.DateField):
+    """A date within what this programme can hold: from 2000 to five years ahead. Anything else
+    (a typo such as 9999, or 0001) is refused on the form, before any rule or sum sees it."""
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        if self.data is not None:
+            latest = dt.date.today().replace(year=dt.date.today().year + FUTURE_YEARS)
+            if not EARLIEST <= self.data <= latest:
+                raise ValidationError(f"Enter a date between {EARLIEST:%-d %B %Y} and {latest:%-d %B %Y}.")
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a real date, for example 27 3 2027.") from None
