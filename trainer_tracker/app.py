@@ -51,6 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                           "Only the demo and the tests run without one.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from .web.paging import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter  # <int:...> ids beyond the database's range: 404
     app.jinja_options = {
         # nhsuk-frontend-jinja's macros need ChainableUndefined.
         "undefined": ChainableUndefined,

@@ -66,10 +66,10 @@ class UserSession(BaseModel):
 
 
 class RecoveryCode(BaseModel):
-    """One-time codes for when the authenticator app is lost. Only hashes are stored."""
+    """One-time codes for when the authenticator app is lost. Only argon2id hashes are stored."""
 
     user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
-    code_hash = CharField(max_length=64)
+    code_hash = CharField(max_length=255)  # argon2id, like a password
     used_at = DateTimeField(null=True)
 
 

@@ -53,7 +53,7 @@ def start(user: User, second_step_done: bool = True) -> str:
 def load(token: str) -> User | None:
     """flask-login's user loader: the account of a session that is still open, or None."""
     user_id, _, key = (token or "").partition(":")
-    if not user_id.isdigit() or len(user_id) > 18 or not key:
+    if not user_id.isdigit() or len(user_id) > 10 or not key:
         return None
     row = (UserSession.select(UserSession, User).join(User)
            .where(UserSession.key_hash == _hash(key)).first())
@@ -75,6 +75,12 @@ def load(token: str) -> User | None:
 def current():
     """The UserSession row of this request's signed-in user, if any."""
     return g.get("user_session")
+
+
+def open_sessions(user: User) -> list[UserSession]:
+    """The account's sessions that have not ended (for its owner to see), newest first."""
+    return list(UserSession.select().where((UserSession.user == user) & UserSession.ended_at.is_null())
+                .order_by(UserSession.last_seen_at.desc()).limit(20))
 
 
 def complete_second_step(user: User) -> None:

@@ -4,7 +4,6 @@ leads when CASCADE_REQUIRE_2FA=1."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -15,7 +14,7 @@ import pyotp
 from ..audit import service as audit
 from ..db import write_transaction
 from ..errors import Refused
-from . import roles
+from . import passwords, roles
 from .models import RecoveryCode, User, utcnow
 
 ISSUER = "Carer peer support tracker"
@@ -66,8 +65,14 @@ def _step(secret: str, code: str, last_step: int | None) -> int | None:
     return None
 
 
+def _plain(code: str) -> str:
+    return (code or "").replace("-", "").replace(" ", "").strip().lower()
+
+
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
+    """Recovery codes are short (48 random bits), so they are stored like passwords: argon2id
+    with a random salt (ASVS 6.5.2), never as a plain or fast hash."""
+    return passwords.hash_password(_plain(code))
 
 
 def enable(actor, user: User, secret: str, code: str) -> list[str]:
@@ -105,8 +110,10 @@ def verify(user: User, code: str) -> bool:
             User.update(totp_last_step=step).where(User.id == user.id).execute()
             audit.record(user, "login.second_step", "user", user.id, "Second step passed")
             return True
-        row = RecoveryCode.get_or_none((RecoveryCode.user == user) & (RecoveryCode.code_hash == _hash(code or ""))
-                                       & RecoveryCode.used_at.is_null())
+        row = None
+        if len(_plain(code)) == 12:
+            unused = RecoveryCode.select().where((RecoveryCode.user == user) & RecoveryCode.used_at.is_null())
+            row = next((r for r in unused if passwords.verify_password(r.code_hash, _plain(code))), None)
         if row is not None:
             row.used_at = utcnow()
             row.save()

@@ -120,7 +120,8 @@ def account():
             flash("Your password has been changed. Your other sessions have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, two_step_on=twostep.enabled(current_user),
-                           two_step_required=twostep.required_for(current_user))
+                           two_step_required=twostep.required_for(current_user),
+                           open_sessions=sessions.open_sessions(current_user), this_session=sessions.current())
 
 
 @bp.post("/account/sign-out-everywhere")

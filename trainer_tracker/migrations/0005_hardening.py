@@ -24,7 +24,7 @@ def up(migrator, db):
 
     class RecoveryCode(Model):
         user = ForeignKeyField(User, on_delete='CASCADE')
-        code_hash = CharField(max_length=64)
+        code_hash = CharField(max_length=255)
         used_at = DateTimeField(null=True)
         class Meta:
             database = db

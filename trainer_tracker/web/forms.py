@@ -43,7 +43,7 @@ def record_id(value):
     if value in (None, "") or isinstance(value, int):
         return value if isinstance(value, int) else None
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
+    if not text.isdigit() or len(text) > 10 or int(text) > 2_147_483_647:
         raise ValueError("not a record id")
     return int(text)
 
