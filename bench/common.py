@@ -61,8 +61,8 @@ def _stamp() -> str:
     """Changes when anything that shapes the data changes: then cached databases are rebuilt."""
     digest = hashlib.sha256()
     pkg = REPO / "trainer_tracker"
-    for path in sorted([pkg / "synth.py", pkg / "demo.py", *(pkg / "migrations").glob("*.py"),
-                        *pkg.glob("*/models.py")]):
+    for path in sorted([*(REPO / "cascade" / "devdata").glob("*.py"), *(pkg / "devload").glob("*.py"),
+                        *(pkg / "migrations").glob("*.py"), *pkg.glob("*/models.py")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

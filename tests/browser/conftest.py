@@ -68,9 +68,9 @@ class LiveServer:
 def demo_app(tmp_path: Path, repo_root: Path, site_dir: Path | None = None):
     """A tracker app on a fresh SQLite database with the demo programme loaded."""
     from cascade.content import load_curriculum
-    from cascade.devdata.demo import load
     from trainer_tracker.app import create_app
     from trainer_tracker.db import database
+    from trainer_tracker.devload.demo import load
     from trainer_tracker.migrate import upgrade
 
     config = {"SECRET_KEY": "browser-tests", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}",

@@ -18,9 +18,9 @@ SCALES = (0.002, 0.006)  # about 45 and 130 people, 1,200 and 3,600 contacts
 
 
 def _load(url: str, scale: float, repo_root, curriculum) -> None:
-    from cascade.devdata.synth import load
     from trainer_tracker.app import create_app
     from trainer_tracker.db import database
+    from trainer_tracker.devload.synth import load
     from trainer_tracker.migrate import upgrade
 
     create_app({"SECRET_KEY": "synth", "DATABASE_URL": url, "CONTENT_ROOT": str(repo_root)})

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from cascade.authoring.releases import RELEASE_NAME_RE, release_versions
+from cascade.authoring.releases import RELEASE_NAME_RE
 from cascade.config import programme
+from cascade.content.stages import checkout_steps, module_versions, required_modules  # noqa: F401  (services.X)
 
 from ..audit import service as audit
 from ..db import lock_rows, write_transaction
@@ -35,11 +36,6 @@ CHECKOUT_STATES = {
     "repeat": "Asked to repeat",
 }
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-
-
-def checkout_steps(stage: int) -> list[dict]:
-    steps = programme().get("checkout_steps", {})
-    return list(steps.get(stage, steps.get(str(stage), [])))
 
 
 # Sites and people ---------------------------------------------------------------------------
@@ -122,21 +118,6 @@ def is_trainer(course: Course, person_id: int) -> bool:
 
 def is_trainee(course: Course, person_id: int) -> bool:
     return CourseTrainee.select().where((CourseTrainee.course == course) & (CourseTrainee.person == person_id)).exists()
-
-
-def module_versions(curriculum, release: str) -> dict[str, str]:
-    """Module id -> version for a release (the release file, else the working curriculum)."""
-    pinned = release_versions(curriculum.root, release)
-    if pinned is not None:
-        return pinned
-    return {m.id: str(m.version) for m in curriculum.modules if m.status != "retired"}
-
-
-def required_modules(curriculum, stage: int, release: str) -> list[str]:
-    """Every module the stage delivers (from the curriculum's `stages`), in teaching order."""
-    versions = module_versions(curriculum, release)
-    return [m.id for m in curriculum.modules
-            if stage in m.stages and m.status != "retired" and m.id in versions]
 
 
 def record_delivery(actor, course: Course, module_id: str, delivered_on: dt.date, trainer: Person,

@@ -19,9 +19,9 @@ import click
 def synth(scale: float, reset: bool, seed: int, as_json: bool) -> None:
     """Load a synthetic programme (fictional people) into an empty database, for benchmarks."""
     from cascade.content import load_curriculum
-    from cascade.devdata.synth import SynthRefused, is_empty, load, truncate_all
 
     from ..db import database
+    from ..devload.synth import SynthRefused, is_empty, load, truncate_all
     from ..migrate import upgrade
     from .common import app_for_command, delete_sqlite_files
 

@@ -83,10 +83,11 @@ def create_site(code: str, name: str, setting: str | None) -> None:
 def demo(reset: bool) -> None:
     """Load the demo programme (fictional people, demo accounts) into an empty database."""
     from cascade.content import load_curriculum
-    from cascade.devdata.demo import DEMO_PASSWORD, load
+    from cascade.devdata.demo import DEMO_PASSWORD
 
     from ..accounts.models import User
     from ..db import database
+    from ..devload.demo import load
     from ..migrate import upgrade
 
     app = app_for_command()

@@ -1,9 +1,6 @@
-"""The demo programme: the cascade's real shape with fictional people, made through the services.
+"""Load the demo programme (cascade/devdata/demo.py) into an empty database through the services.
 
-2 founding trainers (generation 0) train 8 stage-one peer supporters at one course; those train
-12 stage-two peer supporters in one course per site; carers are matched within the caseload cap
-and have contacts. Every change goes through the services, so the audit log is real too.
-Names are invented. Demo accounts (password DEMO_PASSWORD) are listed in the README.
+Every change goes through the same services the pages use, so the audit log is real too.
 """
 
 from __future__ import annotations
@@ -11,37 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from trainer_tracker.accounts import roles
-from trainer_tracker.accounts.services import create_user
-from trainer_tracker.cascade import services as cascade
-from trainer_tracker.cascade.models import Site
-from trainer_tracker.fidelity import services as fidelity
-from trainer_tracker.support import services as support
+from cascade.assessments.checklists import load_checklists, module_checklist
+from cascade.config import content_root, programme
+from cascade.devdata.demo import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_RELEASE,
+    FOUNDERS,
+    STAGE_ONE,
+    STAGE_ONE_QUALITY,
+    STAGE_TWO,
+    STAGE_TWO_QUALITY,
+    STAGE_TWO_QUALITY_ELSEWHERE,
+    answers,
+    scores,
+)
 
-from ..assessments.checklists import load_checklists, module_checklist
-from ..config import content_root, programme
+from ..accounts.services import create_user
+from ..cascade import services as cascade
+from ..cascade.models import Site
+from ..fidelity import services as fidelity
+from ..support import services as support
 
-DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105 - demo accounts only, listed in the README
-DEMO_RELEASE = "2027.1"
-
-FOUNDERS = [("Anke", "Berger"), ("Ruth", "Okafor")]
-STAGE_ONE = {"EL": [("Amara", "Mensah"), ("Tom", "Hughes"), ("Priya", "Shah")],
-             "WA": [("Gareth", "Lewis"), ("Helen", "Marsh"), ("Sanjay", "Patel")],
-             "DV": [("Claire", "Penrose"), ("Daniel", "Trewin")]}
-STAGE_TWO = {"EL": [("Fatima", "Begum"), ("Joseph", "Adeyemi"), ("Lucy", "Chen"), ("Mark", "Davies")],
-             "WA": [("Sarah", "Cole"), ("Imran", "Khan"), ("Joanne", "Price"), ("Peter", "Walsh")],
-             "DV": [("Emma", "Jory"), ("Neil", "Hocking"), ("Rachel", "Moyle"), ("Steven", "Rowe")]}
-ACCOUNTS = [
-    ("admin@example.org", roles.ADMIN, None, None),
-    ("lead@example.org", roles.PROGRAMME_LEAD, None, None),
-    ("el-lead@example.org", roles.SITE_LEAD, "EL", None),
-    ("wa-lead@example.org", roles.SITE_LEAD, "WA", None),
-    ("dv-lead@example.org", roles.SITE_LEAD, "DV", None),
-    ("trainer@example.org", roles.TRAINER, None, ("Amara", "Mensah")),
-    ("supporter@example.org", roles.SUPPORTER, None, ("Fatima", "Begum")),
-    ("researcher@example.org", roles.RESEARCHER, None, None),
-    ("leap@example.org", roles.LEAP_REVIEWER, None, None),
-]
+__all__ = ["DEMO_PASSWORD", "load"]
 
 
 def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None) -> dict:
@@ -70,7 +59,7 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
         for p in members:
             cascade.enrol(actor, course1, p)
     _teach_and_certify(actor, course1, founders, [p for ps in stage_one.values() for p in ps], curriculum, rng)
-    _rate_deliveries(actor, course1, curriculum, checklists, rng, quality=0.85, observers=founders)
+    _rate_deliveries(actor, course1, curriculum, checklists, rng, quality=STAGE_ONE_QUALITY, observers=founders)
 
     stage_two = {}
     for index, (code, names) in enumerate(STAGE_TWO.items()):
@@ -85,8 +74,8 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
             cascade.enrol(actor, course, p)
         _teach_and_certify(actor, course, trainers, stage_two[code], curriculum, rng)
         # Stage two drifts a little, more at one site, so the dashboard has something to show.
-        _rate_deliveries(actor, course, curriculum, checklists, rng, quality=0.62 if code == "DV" else 0.74,
-                         observers=founders)
+        _rate_deliveries(actor, course, curriculum, checklists, rng,
+                         quality=STAGE_TWO_QUALITY.get(code, STAGE_TWO_QUALITY_ELSEWHERE), observers=founders)
 
     carers = _support(actor, sites, stage_one, stage_two, today, rng, checklists)
     _research(actor, sites, [p for ps in stage_one.values() for p in ps] + [p for ps in stage_two.values() for p in ps],
@@ -121,23 +110,8 @@ def _teach_and_certify(actor, course, trainers, trainees, curriculum, rng) -> No
         cascade.certify(actor, course, trainee, assessor, course.ends_on, curriculum)
 
 
-def _scores(checklist, rng, quality: float, like: dict | None = None) -> dict:
-    """Item scores: mostly 2 at high quality; a second rater mostly agrees with the first."""
-    scores = {}
-    for item in checklist.items:
-        if like is not None and rng.random() < 0.8:
-            scores[item.id] = like[item.id]
-            continue
-        if item.allows_not_applicable and rng.random() < 0.08:
-            scores[item.id] = None
-            continue
-        roll = rng.random()
-        scores[item.id] = 2 if roll < quality else (1 if roll < quality + (1 - quality) * 0.7 else 0)
-    return scores
-
-
 def _rate_deliveries(actor, course, curriculum, checklists, rng, quality: float, observers) -> None:
-    from trainer_tracker.cascade.models import ModuleDelivery
+    from ..cascade.models import ModuleDelivery
 
     session = checklists.get("training-session")
     for delivery in ModuleDelivery.select().where(ModuleDelivery.course == course).order_by(ModuleDelivery.id):
@@ -148,14 +122,14 @@ def _rate_deliveries(actor, course, curriculum, checklists, rng, quality: float,
         trainer = delivery.trainer
         observer = next((o for o in observers if o.id != trainer.id), None)
         on = min(delivery.delivered_on + dt.timedelta(days=1), dt.date.today())
-        first = _scores(checklist, rng, quality)
+        first = scores(checklist, rng, quality)
         fidelity.record(actor, checklist, rater_role="observer", rated_on=on, scores=first, delivery=delivery,
                         rater=observer)
         if rng.random() < 0.4:  # double-rated: the trainer's own rating, for inter-rater agreement
             fidelity.record(actor, checklist, rater_role="trainer-self", rated_on=on,
-                            scores=_scores(checklist, rng, quality, like=first), delivery=delivery, rater=trainer)
+                            scores=scores(checklist, rng, quality, like=first), delivery=delivery, rater=trainer)
         if rng.random() < 0.5:
-            fidelity.record(actor, session, rater_role="observer", rated_on=on, scores=_scores(session, rng, quality),
+            fidelity.record(actor, session, rater_role="observer", rated_on=on, scores=scores(session, rng, quality),
                             delivery=delivery, rater=observer)
 
 
@@ -185,7 +159,7 @@ def _support(actor, sites, stage_one, stage_two, today, rng, checklists=None) ->
                 if checklists is not None and rng.random() < 0.3:
                     checklist = checklists.get("support-contact")
                     fidelity.record(actor, checklist, rater_role="cps-self", rated_on=contact_day,
-                                    scores=_scores(checklist, rng, 0.75), contact=contact, rater=supporter)
+                                    scores=scores(checklist, rng, 0.75), contact=contact, rater=supporter)
             if (today - matched_on).days > 100:
                 support.end_support(actor, match, min(contact_day, today), "completed")
             total += 1
@@ -199,32 +173,11 @@ def _support(actor, sites, stage_one, stage_two, today, rng, checklists=None) ->
     return total + 1
 
 
-def _answers(instrument, rng, quality: float = 0.6) -> dict:
-    """Plausible answers for a free-to-use instrument (licensed ones are skipped by the caller)."""
-    answers = {}
-    for item in instrument.items:
-        scale = item.scale
-        if not item.required and rng.random() < 0.3:
-            continue
-        if scale.type == "choice":
-            values = list(scale.values)
-            answers[item.id] = values[min(len(values) - 1, int(rng.random() ** quality * len(values)))]
-        elif scale.type == "multi-choice":
-            answers[item.id] = rng.sample(list(scale.values), rng.randint(1, min(3, len(scale.values))))
-        elif scale.type == "number":
-            high = scale.max if scale.max is not None else 10
-            low = scale.min if scale.min is not None else 0
-            answers[item.id] = rng.randint(int(low), int(min(high, low + 6)))
-        elif scale.type == "date":
-            answers[item.id] = dt.date.today().isoformat()
-    return answers
-
-
 def _research(actor, sites, supporters, today, rng) -> None:
-    from trainer_tracker.research import services as research
-    from trainer_tracker.support.models import Match
+    from cascade.assessments.instruments import load_instruments
 
-    from ..assessments.instruments import load_instruments
+    from ..research import services as research
+    from ..support.models import Match
 
     registry = load_instruments(content_root() / "assessments")
     carer_forms = [i for i in registry if "carer" in i.respondents and i.licensed_text_state.installed]
@@ -234,10 +187,10 @@ def _research(actor, sites, supporters, today, rng) -> None:
                 continue  # some baselines are missed, so the due list shows overdue work
             research.save_response(actor, instrument, time_point="baseline",
                                    completed_on=min(match.matched_on + dt.timedelta(days=rng.randint(0, 10)), today),
-                                   answers=_answers(instrument, rng), carer=match.carer)
+                                   answers=answers(instrument, rng), carer=match.carer)
             if match.ended_on is not None and rng.random() < 0.7:
                 research.save_response(actor, instrument, time_point="end_of_support", completed_on=match.ended_on,
-                                       answers=_answers(instrument, rng, 0.8), carer=match.carer)
+                                       answers=answers(instrument, rng, 0.8), carer=match.carer)
     wellbeing = registry.instruments.get("cps-wellbeing-check")
     if wellbeing is not None and wellbeing.licensed_text_state.installed:
         for person in supporters[::2]:
@@ -245,7 +198,7 @@ def _research(actor, sites, supporters, today, rng) -> None:
             if cert is not None:
                 research.save_response(actor, wellbeing, time_point="after_training",
                                        completed_on=min(cert.certified_on + dt.timedelta(days=7), today),
-                                       answers=_answers(wellbeing, rng), person=person)
+                                       answers=answers(wellbeing, rng), person=person)
     # Two adverse events: one reported on time; one serious, related and unexpected whose ethics
     # committee report is overdue, so the dashboard shows its alert.
     site = sites["EL"]
