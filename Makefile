@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: run test lint site demo
+.PHONY: run test test-fast lint site demo
 run: $(STAMP)  ## build the site, load the demo cascade, serve both on http://$(HOST):$(PORT)/
 	$(BIN)/cascade site build --edition all
 	$(DEMO) $(BIN)/cascade tracker demo --reset
@@ -23,6 +23,10 @@ run: $(STAMP)  ## build the site, load the demo cascade, serve both on http://$(
 test: $(STAMP)  ## lint and run every test
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+test-fast: $(STAMP)  ## the edit-test loop: lint, then every test but the browser, slow and PostgreSQL ones
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not browser and not slow" -k "not postgres"
 
 site: $(STAMP)
 	$(BIN)/cascade site build --edition all

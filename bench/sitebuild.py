@@ -59,7 +59,9 @@ def scaled_content(target: Path, modules: int) -> Path:
 
 
 def _markdown_extensions(root: Path) -> tuple[list, dict]:
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - our file
+    from cascade.site.build import mkdocs_config
+
+    config = mkdocs_config(root / "mkdocs.yml")
     names, options = [], {}
     for entry in config.get("markdown_extensions", []):
         if isinstance(entry, dict):
@@ -69,13 +71,6 @@ def _markdown_extensions(root: Path) -> tuple[list, dict]:
         else:
             names.append(entry)
     return names, options
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_constructor("!ENV", lambda loader, node: None)
 
 
 def markdown_floor(root: Path, edition: str, published: list[str] | None = None) -> dict:
@@ -92,6 +87,7 @@ def markdown_floor(root: Path, edition: str, published: list[str] | None = None)
     import markdown
 
     from cascade.content import load_curriculum
+    from cascade.content.editions import render_markdown
 
     curriculum = load_curriculum(root / "curriculum")
     names, options = _markdown_extensions(root)
@@ -100,8 +96,8 @@ def markdown_floor(root: Path, edition: str, published: list[str] | None = None)
     if published is not None:
         sources = list(published)
     else:
-        sources = [module.render_markdown(edition) for module in curriculum.modules_for(edition)]
-        sources += [page.render_markdown(edition) for page in curriculum.pages if page.in_edition(edition)]
+        sources = [render_markdown(module, edition) for module in curriculum.modules_for(edition)]
+        sources += [render_markdown(page, edition) for page in curriculum.pages if page.in_edition(edition)]
     started, cpu = time.perf_counter(), time.process_time()
     for text in sources:
         markdown.Markdown(extensions=names, extension_configs=options).convert(text)

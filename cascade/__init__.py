@@ -1,4 +1,3 @@
-"""The content side: curriculum and assessments as data, authoring tools, the site build,
-pure statistics, demo data and the `cascade` command. Imports nothing from the tracker."""
+"""The content side (content, authoring, site, statistics, demo data, the `cascade` command), tracker-free."""
 
 __version__ = "0.2.0"

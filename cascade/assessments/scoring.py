@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .instruments import Instrument, Item, Scale, Score
+from .instrument_model import Instrument, Item, Scale, Score
 
 DECIMALS = 2  # prorated sums and means are rounded to this many decimal places
 

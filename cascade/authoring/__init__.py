@@ -1,1 +1,1 @@
-"""Tools for authors and reviewers: change summaries, version rules, releases, German sources, word diffs."""
+"""Tools for authors and reviewers: change summaries, version rules, releases, pinning German sources."""

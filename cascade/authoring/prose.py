@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
-import yaml
+
+from ..site.build import mkdocs_config
 
 # Used when mkdocs.yml cannot be read; keep in step with its markdown_extensions.
 DEFAULT_EXTENSIONS: list = [
@@ -28,20 +29,13 @@ _BLOCKS = {"p", "li", "dt", "dd", "summary", "blockquote", "div", "td", "th", "t
            *_HEADINGS}
 
 
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring its tags (!ENV, !!python/name ...)."""
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 @lru_cache(maxsize=8)
 def _extensions_from(config_path: str) -> tuple:
+    from mkdocs.exceptions import ConfigurationError
+
     try:
-        with open(config_path, encoding="utf-8") as handle:
-            config = yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except (OSError, yaml.YAMLError):
+        config = mkdocs_config(config_path)
+    except (OSError, ConfigurationError):
         return ()
     listed = (config or {}).get("markdown_extensions") or []
     names, configs = [], {}

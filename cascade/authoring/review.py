@@ -12,10 +12,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content.curriculum import Curriculum, Module, load_curriculum
+from ..content import german as tr
+from ..content.editions import render_markdown
+from ..content.load import load_curriculum
+from ..content.model import Curriculum, Module
 from ..content.readability import reading_age
+from ..site import generated
 from . import gitrev, prose, versioning, worddiff
-from . import translations as tr
 from .worddiff import escape_markdown as esc
 
 CHECKLIST = [
@@ -150,13 +153,11 @@ def _objectives_first(changes) -> list[str]:
 
 def _resolver(curriculum: Curriculum):
     def resolve(name: str, args: str) -> str | None:
-        from ..site import render
-
         try:
             if name == "mha_changes":
-                return render.mha_changes(curriculum)
+                return generated.mha_changes(curriculum)
             if name == "glossary":
-                return render.glossary(curriculum)
+                return generated.glossary(curriculum)
         except (ValueError, KeyError, TypeError):
             return None
         if name == "edition_name":
@@ -168,7 +169,7 @@ def _resolver(curriculum: Curriculum):
 
 def _text(module: Module, curriculum: Curriculum, root: Path) -> list[str]:
     edition = "supporter" if module.for_supporters else "trainer"
-    return prose.paragraphs(module.render_markdown(edition), root, _resolver(curriculum))
+    return prose.paragraphs(render_markdown(module, edition), root, _resolver(curriculum))
 
 
 def _trainer_notes(module: Module, curriculum: Curriculum, root: Path) -> list[str]:

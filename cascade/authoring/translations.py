@@ -1,177 +1,32 @@
-"""The German source modules in translations/ and their revisions (hashes of normalised text).
+"""Pinning German sources: record the reviewed German revision in an English module, keep a
+snapshot of that text, and find it again later to show what changed word by word.
 
-A German module is a Markdown file translations/de/<id>.md with front matter: id, title,
-revision_label (the German programme's own label, if any), illustrative (true while the text
-was written by this project rather than imported from the German programme).
+The German modules themselves and the adaptation states are content (content/german.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..content import frontmatter
+from ..content.german import (
+    REVISION_LENGTH,
+    AdaptationStatus,
+    GermanModule,
+    load_german,
+    parse_german,
+    translations_root,
+)
 from ..content.problems import ProblemList
+from . import gitrev, prose, worddiff
 
-REVISION_LENGTH = 12
-GERMAN_FIELDS = {"id", "title", "revision_label", "illustrative", "language", "notes"}
-
-
-@dataclass
-class GermanModule:
-    path: Path
-    rel: str
-    id: str
-    title: str
-    body: str
-    body_start: int
-    illustrative: bool
-    revision_label: str | None
-    text: str  # the whole file
-
-    @property
-    def revision(self) -> str:
-        return revision_of(self.title, self.body)
-
-
-def normalise(title: str, body: str) -> str:
-    """The German text as it is hashed: NFC, no trailing spaces, single blank lines."""
-    text = unicodedata.normalize("NFC", f"{title.strip()}\n\n{body}")
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    text = "\n".join(lines).strip()
-    return re.sub(r"\n{3,}", "\n\n", text)
-
-
-def revision_of(title: str, body: str) -> str:
-    """The pinned revision of a German text: the first 12 hex digits of its SHA-256."""
-    return hashlib.sha256(normalise(title, body).encode("utf-8")).hexdigest()[:REVISION_LENGTH]
-
-
-def parse_german(path: Path, text: str, rel: str, problems: ProblemList) -> GermanModule | None:
-    try:
-        doc = frontmatter.split(text)
-    except frontmatter.FrontMatterError as exc:
-        problems.error(path, exc.line, str(exc))
-        return None
-    meta = doc.meta
-    for key in meta:
-        if key not in GERMAN_FIELDS:
-            problems.error(path, doc.line_of(key),
-                           f"unknown field '{key}' in a German source module")
-    module_id, title = meta.get("id"), meta.get("title")
-    if not isinstance(module_id, str) or not module_id:
-        problems.error(path, doc.line_of("id"), "a German source module needs an 'id'")
-        return None
-    if not isinstance(title, str) or not title:
-        problems.error(path, doc.line_of("title"), "a German source module needs a 'title'")
-        title = ""
-    illustrative = meta.get("illustrative", False)
-    if not isinstance(illustrative, bool):
-        problems.error(path, doc.line_of("illustrative"), "illustrative must be true or false")
-        illustrative = True
-    label = meta.get("revision_label")
-    return GermanModule(path, rel, module_id, title, doc.body, doc.body_start, illustrative,
-                        None if label is None else str(label), text)
-
-
-def load_german(root: Path, problems: ProblemList | None = None) -> dict[str, GermanModule]:
-    """Every German module under translations/de, by id."""
-    problems = problems if problems is not None else ProblemList(root.parent)
-    result: dict[str, GermanModule] = {}
-    folder = root / "de"
-    if not folder.is_dir():
-        return result
-    for path in sorted(folder.rglob("*.md")):
-        rel = path.relative_to(root.parent).as_posix()
-        module = parse_german(path, path.read_text(encoding="utf-8"), rel, problems)
-        if module is None:
-            continue
-        if module.id in result:
-            problems.error(path, 1, f"German module id '{module.id}' is also used by "
-                                    f"{result[module.id].rel}")
-            continue
-        result[module.id] = module
-    return result
-
-
-# --- Adaptation status: is each English module still based on the German text it adapts? ---
-
-UP_TO_DATE = "up-to-date"
-STALE = "stale"
-UNPINNED = "unpinned"
-MISSING_SOURCE = "missing source"
-WRITTEN_IN_ENGLAND = "written in England"
-NO_SOURCE = "no source recorded"
-STATES = (UP_TO_DATE, STALE, UNPINNED, MISSING_SOURCE, WRITTEN_IN_ENGLAND, NO_SOURCE)
 SNAPSHOTS = "snapshots"
 
 
 class PinError(ValueError):
     """A module cannot be pinned; the message says why and what to do."""
-
-
-@dataclass
-class AdaptationStatus:
-    """One English module and the German text it adapts."""
-
-    module: object  # curriculum.Module (not imported here: curriculum imports nothing from us)
-    state: str
-    german: GermanModule | None = None
-
-    @property
-    def source_id(self) -> str | None:
-        return self.module.source.id
-
-    @property
-    def pinned(self) -> str | None:
-        return self.module.source.revision
-
-    @property
-    def current(self) -> str | None:
-        return self.german.revision if self.german else None
-
-    def as_dict(self) -> dict:
-        return {
-            "module_id": self.module.id,
-            "state": self.state,
-            "source_id": self.source_id,
-            "pinned_revision": self.pinned,
-            "current_revision": self.current,
-            "path": f"curriculum/{self.module.rel}",
-            "illustrative": self.german.illustrative if self.german else None,
-        }
-
-
-def translations_root(curriculum) -> Path:
-    """translations/ beside the curriculum/ folder."""
-    return Path(curriculum.root).parent / "translations"
-
-
-def adaptation_state(module, german: dict[str, GermanModule]) -> AdaptationStatus:
-    source = module.source
-    if source.written_in_england:
-        return AdaptationStatus(module, WRITTEN_IN_ENGLAND)
-    if not source.id:
-        return AdaptationStatus(module, NO_SOURCE)
-    found = german.get(source.id)
-    if found is None:
-        return AdaptationStatus(module, MISSING_SOURCE)
-    if not source.revision:
-        return AdaptationStatus(module, UNPINNED, found)
-    if found.revision != source.revision[:REVISION_LENGTH]:
-        return AdaptationStatus(module, STALE, found)
-    return AdaptationStatus(module, UP_TO_DATE, found)
-
-
-def adaptation_status(curriculum, german: dict[str, GermanModule] | None = None,
-                      problems: ProblemList | None = None) -> list[AdaptationStatus]:
-    """The adaptation state of every module, in teaching order."""
-    if german is None:
-        german = load_german(translations_root(curriculum), problems)
-    return [adaptation_state(m, german) for m in curriculum.modules if m.id]
 
 
 # --- Pinned texts: snapshots written by `pin`, or found again in git history ---
@@ -211,8 +66,6 @@ def pinned_text(root: Path, german: GermanModule, revision: str) -> PinnedText |
         if found is not None and found.revision == revision:
             rel = snap.relative_to(root.parent).as_posix()
             return PinnedText(found.title, found.body, f"snapshot {rel}")
-    from . import gitrev
-
     repo = root.parent
     if not gitrev.is_repository(repo):
         return None
@@ -229,8 +82,6 @@ def pinned_text(root: Path, german: GermanModule, revision: str) -> PinnedText |
 
 def german_changes(root: Path, status: AdaptationStatus):
     """(PinnedText, paragraph changes) in the German text since the pin; None if unrecoverable."""
-    from . import prose, worddiff
-
     if status.german is None or not status.pinned:
         return None
     old = pinned_text(root, status.german, status.pinned)

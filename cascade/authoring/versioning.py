@@ -27,10 +27,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.curriculum import Curriculum, Module
+from ..content.editions import render_markdown
+from ..content.load import load_curriculum
+from ..content.model import Curriculum, Module
 from ..content.problems import ProblemList
-from ..content.versions import BUMP_ORDER, Version
+from ..content.semver import BUMP_ORDER, Version
 from . import gitrev, prose, worddiff
+from .releases import load_releases
 
 PATCH_WORD_LIMIT = 10
 KIND_NAMES = {"major": "MAJOR", "minor": "MINOR", "patch": "PATCH"}
@@ -172,8 +175,8 @@ def body_reasons(old: Module, new: Module, root: Path | None = None) -> list[Rea
     new_minutes = [a.minutes for a in new.activities]
     if len(old_minutes) == len(new_minutes) and old_minutes != new_minutes:
         reasons.append(Reason("minor", "an activity's minutes changed"))
-    before = prose.paragraphs(old.render_markdown("trainer"), root)
-    after = prose.paragraphs(new.render_markdown("trainer"), root)
+    before = prose.paragraphs(render_markdown(old, "trainer"), root)
+    after = prose.paragraphs(render_markdown(new, "trainer"), root)
     changes = worddiff.diff_paragraphs(before, after)
     added = sum(1 for c in changes if c.kind == "added")
     removed = sum(1 for c in changes if c.kind == "removed")
@@ -269,8 +272,6 @@ def _module_id_of_path(rel: str) -> str | None:
 
 def _released_ids(curriculum: Curriculum) -> dict[str, str]:
     """Module ids recorded in any curriculum release: id -> release."""
-    from .release import load_releases
-
     found: dict[str, str] = {}
     for release in load_releases(curriculum.root):
         for item in release.modules:
@@ -280,8 +281,6 @@ def _released_ids(curriculum: Curriculum) -> dict[str, str]:
 
 def check_against(root: Path, rev: str, head: Curriculum) -> ProblemList:
     """Problems with version bumps and ids since git revision `rev` (errors and warnings)."""
-    from ..content.curriculum import load_curriculum
-
     root = Path(root).resolve()
     problems = ProblemList(root)
     try:

@@ -1,9 +1,8 @@
-"""The `cascade` command line. Each command group lives in its own module and stays thin.
+"""The `cascade` command line: one thin module per command group."""
 
-The content side's groups (curriculum, site, translations, assessments) are defined here; the
-tracker adds its own (tracker, export, report) through the `cascade.commands` entry points in
-pyproject.toml, so this package never imports the tracker and works without it installed.
-"""
+# The content side's groups (curriculum, site, translations, assessments) are defined here; the
+# tracker adds its own (tracker, export, report) through the `cascade.commands` entry points in
+# pyproject.toml, so this package never imports the tracker and works without it installed.
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from ..assessments.instrument_model import LICENSED_TEXT_ENV
+from ..assessments.instruments import load_instruments
 from ..assessments.scoring import ScoringError, score
 from ..stats import costs as costmod
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..content import load_curriculum
+from ..content.checks import check_curriculum
 from ..content.readability import reading_age
 
 
@@ -28,7 +29,7 @@ def curriculum() -> None:
 def check(root: Path | None, fmt: str, quiet: bool, against: str | None) -> None:
     """Validate every module; print each problem as path:line: message; exit 1 on any error."""
     loaded = load_curriculum(root / "curriculum" if root else None)
-    problems = loaded.check()
+    problems = check_curriculum(loaded)
     if against:
         from ..authoring.versioning import check_against
         from ..content.problems import ProblemList
@@ -128,7 +129,7 @@ def release(version: str, root: Path | None, allow_stale: bool, date: str | None
     Writes curriculum/releases/VERSION.yml and release notes VERSION.md. Refuses when the
     curriculum check fails or an adaptation is stale (unless --allow-stale).
     """
-    from ..authoring.release import ReleaseRefused, plan_release, write_release
+    from ..authoring.releases import ReleaseRefused, plan_release, write_release
 
     loaded = load_curriculum(root / "curriculum" if root else None)
     try:

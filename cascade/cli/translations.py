@@ -10,7 +10,7 @@ import click
 
 from ..authoring import translations as tr
 from ..authoring.worddiff import render_terminal
-from ..content import load_curriculum
+from ..content import german, load_curriculum
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -36,8 +36,8 @@ def status(root: Path | None, check: bool, fmt: str) -> None:
     For a stale module, shows word by word what changed in the German text since the pin.
     """
     curriculum = _curriculum(root)
-    statuses = tr.adaptation_status(curriculum)
-    stale = [s for s in statuses if s.state == tr.STALE]
+    statuses = german.adaptation_status(curriculum)
+    stale = [s for s in statuses if s.state == german.STALE]
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in statuses], indent=2))
     else:
@@ -54,16 +54,16 @@ def _print_text(curriculum, statuses) -> None:
         detail = ""
         if s.source_id:
             detail = s.source_id
-            if s.state == tr.STALE:
+            if s.state == german.STALE:
                 detail += f"  pinned {s.pinned}, now {s.current}"
             elif s.pinned:
                 detail += f"  {s.pinned}"
             if s.german is not None and s.german.illustrative:
                 detail += "  (illustrative German text)"
         click.echo(f"{s.module.id:<{width}} {s.state:<20} {detail}".rstrip())
-    root = tr.translations_root(curriculum)
+    root = german.translations_root(curriculum)
     for s in statuses:
-        if s.state != tr.STALE:
+        if s.state != german.STALE:
             continue
         click.echo(f"\n{s.module.id}: the German text {s.source_id} changed since {s.pinned}")
         found = tr.german_changes(root, s)
@@ -83,7 +83,7 @@ def _print_text(curriculum, statuses) -> None:
                     click.echo(f"  changed: {render_terminal(change.chunks)}")
         click.echo(f"  When the English module is updated (or needs no change), run: "
                    f"cascade translations pin {s.module.id}")
-    counts = {state: sum(1 for s in statuses if s.state == state) for state in tr.STATES}
+    counts = {state: sum(1 for s in statuses if s.state == state) for state in german.STATES}
     summary = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
     click.echo(f"\n{len(statuses)} modules: {summary}", err=True)
 
@@ -113,7 +113,7 @@ def pin(root: Path | None, modules: tuple[str, ...]) -> None:
         else:
             click.echo(f"{result.module_id}: already pinned at {result.new_revision}")
         snapshot = result.snapshot
-        base = tr.translations_root(curriculum).parent
+        base = german.translations_root(curriculum).parent
         if snapshot.is_relative_to(base):
             snapshot = snapshot.relative_to(base)
         click.echo(f"  snapshot of the German text: {snapshot.as_posix()}")

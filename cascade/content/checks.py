@@ -1,4 +1,4 @@
-"""Cross-file checks of the curriculum contract (DESIGN.md section 3).
+"""Cross-file checks of the curriculum contract (DESIGN.md section 3): `check_curriculum`.
 
 Each check adds problems with file and line; nothing stops at the first problem.
 """
@@ -10,10 +10,13 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from ..config import programme
+from . import german as tr
 from .blocks import BLOCK_OPTIONS, BLOCK_TYPES
-from .curriculum import MATERIALS_DIR, ContentFile, Curriculum, Material, Module, Page
+from .leap import load_recommendations
+from .model import MATERIALS_DIR, ContentFile, Curriculum, Material, Module, Page
 from .problems import ProblemList
 from .readability import reading_age
+from .semver import Version
 
 # Pages the site generates (they exist in the built site, not under curriculum/), by edition.
 GENERATED_PAGES = {
@@ -223,8 +226,6 @@ def _check_module(module: Module, curriculum: Curriculum, problems: ProblemList)
                            f"changelog has no entry for the current version {module.version}")
         for entry in module.changelog:
             try:
-                from .versions import Version
-
                 if Version.parse(entry.version) > module.version:
                     problems.error(path, entry.line,
                                    f"changelog entry {entry.version} is newer than the module version {module.version}")
@@ -269,8 +270,6 @@ def _check_readability(curriculum: Curriculum, problems: ProblemList) -> None:
 def _check_sources(curriculum: Curriculum, problems: ProblemList) -> None:
     """Warn (never fail: the German material may not be imported yet) about adaptations whose
     German source is missing, not pinned, or has changed since the pin."""
-    from ..authoring import translations as tr
-
     german_problems = ProblemList(curriculum.root.parent)
     german = tr.load_german(tr.translations_root(curriculum), german_problems)
     for problem in german_problems:
@@ -296,8 +295,6 @@ def _check_sources(curriculum: Curriculum, problems: ProblemList) -> None:
 
 def _check_leap_references(curriculum: Curriculum, problems: ProblemList) -> None:
     """Check curriculum/data/leap-recommendations.yml and the LEAP ids changelogs cite."""
-    from ..authoring.leap import load_recommendations
-
     known = load_recommendations(curriculum, problems)
     for module in curriculum.modules:
         for entry in module.changelog:

@@ -30,6 +30,15 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def mkdocs_config(config_path: Path | str) -> dict:
+    """A MkDocs configuration file as MkDocs reads it, with its own YAML loader (`!ENV` tags,
+    `INHERIT`), without loading the theme and plugins: for the settings alone."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_path, "rb") as handle:
+        return yaml_load(handle)
+
+
 def build_dir(root: Path | None = None, out: Path | None = None) -> Path:
     """Where build output goes: `out` if given, else build/ in the checkout (git-ignored)."""
     return Path(out).resolve() if out else (root or content_root()).resolve() / "build"

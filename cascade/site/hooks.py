@@ -11,10 +11,14 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from ..authoring import translations
+from ..authoring.translations import german_changes
+from ..content import german
 from ..content.checks import GENERATED_PAGES
-from ..content.curriculum import Material, Module, Page
-from . import render
+from ..content.editions import render_markdown
+from ..content.model import Material, Module, Page
+from .links import link
+from .module_page import material_page
+from .sources import source_page, source_page_src
 from .state import check_errors, edition_of, load_for_build
 
 GENERATED_CONTENT = {
@@ -99,7 +103,7 @@ def build_nav(curriculum, edition: str) -> list:
         if trainer_modules:
             nav.append({"Modules for trainers": trainer_modules})
         resources: list = [n for n in generated_pages(edition) if GENERATED_PAGES[n] == "trainer"]
-        sources = [render.source_page_src(m) for m in adapted_modules(curriculum)]
+        sources = [source_page_src(m) for m in adapted_modules(curriculum)]
         if sources:
             resources.append({SOURCES_INDEX_CONTENT[0]: [SOURCES_INDEX, *sources]})
         nav.append({"Trainer resources": resources})
@@ -147,17 +151,15 @@ def _add_source_pages(files: Files, config, curriculum) -> None:
     modules = adapted_modules(curriculum)
     if not modules:
         return
-    root = translations.translations_root(curriculum)
-    german = translations.load_german(root)
+    root = german.translations_root(curriculum)
+    texts = german.load_german(root)
     title, body = SOURCES_INDEX_CONTENT
     index = f"---\ntitle: {title}\n---\n\n{body}\n"
     files.append(File.generated(config, SOURCES_INDEX, content=index))
     for module in modules:
-        status = translations.adaptation_state(module, german)
-        stale = status.state == translations.STALE
-        changes = translations.german_changes(root, status) if stale else None
-        content = render.source_page(module, status, changes)
-        files.append(File.generated(config, render.source_page_src(module), content=content))
+        status = german.adaptation_state(module, texts)
+        changes = german_changes(root, status) if status.state == german.STALE else None
+        files.append(File.generated(config, source_page_src(module), content=source_page(module, status, changes)))
 
 
 def _remove(files: Files, src_uri: str) -> None:
@@ -171,10 +173,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     curriculum = load_for_build(config["docs_dir"])
     item = curriculum.file_for(page.file.src_uri)
     if isinstance(item, Module):
-        parts = ["{{ module_card() }}", item.render_markdown(edition), "{{ module_materials() }}",
+        parts = ["{{ module_card() }}", render_markdown(item, edition), "{{ module_materials() }}",
                  "{{ module_references() }}", "{{ module_changelog() }}", "{{ suggest_change() }}"]
         if edition == "trainer" and item.source.id:
-            target = render.link(item.rel, render.source_page_src(item))
+            target = link(item.rel, source_page_src(item))
             parts.insert(0, f"[Compare with the German source and read the adaptation notes]"
                             f"({target}){{ .cascade-source-link }}")
         if edition == "trainer":
@@ -182,9 +184,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             parts.append("{{ fidelity_checklist() }}")
         markdown = "\n\n".join(parts)
     elif isinstance(item, Material):
-        markdown = render.material_page(item, edition)
+        markdown = material_page(item, edition)
     elif isinstance(item, Page):
-        markdown = item.render_markdown(edition)
+        markdown = render_markdown(item, edition)
         if item.print_size == "a5":
             markdown = f'<div class="cascade-booklet" markdown>\n\n{markdown}\n\n</div>'
     return f"{markdown}\n"  # abbreviations: the abbr extension's glossary (on_config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..content import Curriculum, load_curriculum
+from ..content.checks import check_curriculum
 
 # docs_dir -> [signature of the files read, the curriculum, its check's errors once computed,
 #              the parsed front matter and block scan of each file, reused while its text is the same]
@@ -50,7 +51,7 @@ def check_errors(docs_dir: str | Path) -> list:
     curriculum = load_for_build(docs_dir)
     entry = _loaded[str(Path(docs_dir).resolve())]
     if entry[2] is None:
-        entry[2] = list(curriculum.check(readability=False).errors)
+        entry[2] = list(check_curriculum(curriculum, readability=False).errors)
     return entry[2]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from ..content.frontmatter import FrontMatterError, parse_yaml_with_lines
+from ..content.fields import Fields, is_whole, read_yaml, shown
 from ..content.problems import ProblemList
 
 DEFAULT_TABLE = Path(__file__).resolve().parent / "unit_costs.yml"
@@ -106,79 +106,54 @@ def check_unit_costs(path: Path | str | None = None,
     if not path.is_file():
         problems.error(path, 0, "the unit-cost table does not exist")
         return None, problems
-    try:
-        data, lines = parse_yaml_with_lines(path.read_text(encoding="utf-8"))
-    except FrontMatterError as exc:
-        problems.error(path, exc.line, str(exc))
+    read = read_yaml(path, problems)
+    if read is None:
         return None, problems
-
-    def line(*keys) -> int:
-        while keys:
-            if keys in lines:
-                return lines[keys]
-            keys = keys[:-1]
-        return 1
-
+    data, f = read
     if not isinstance(data, dict):
         problems.error(path, 1, "the unit-cost table needs price_year, currency, source, costs")
         return None, problems
-    for name in data:
-        if name not in TABLE_FIELDS:
-            problems.error(path, line(name), f"unknown field '{name}' (allowed: "
-                                             f"{', '.join(sorted(TABLE_FIELDS))})")
-    header = {}
-    for name in ("price_year", "currency", "source"):
-        value = data.get(name)
-        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-            problems.error(path, line(name), f"the table needs '{name}' as text")
-        header[name] = str(value).strip() if value is not None else ""
-    costs: dict[str, UnitCost] = {}
+    f.unknown(data, TABLE_FIELDS)
+    f.required(data, ("price_year", "currency", "source", "costs"))
+    if is_whole(data.get("price_year")):  # YAML reads a price year such as 2024 as a number
+        data = {**data, "price_year": str(data["price_year"])}
+    header = {name: f.text(data, name) or "" for name in ("price_year", "currency", "source")}
     rows = data.get("costs")
-    if not isinstance(rows, list) or not rows:
-        problems.error(path, line("costs"), "'costs' must be a list of unit costs")
+    if rows is not None and (not isinstance(rows, list) or not rows):
+        f.error(("costs",), "'costs' must be a list of unit costs")
         rows = []
-    for index, row in enumerate(rows):
-        keys = ("costs", index)
-        if not isinstance(row, dict):
-            problems.error(path, line(*keys), "each unit cost needs id, label, amount, unit, "
-                                              "perspective and source")
-            continue
-        for name in row:
-            if name not in COST_FIELDS:
-                allowed = ", ".join(sorted(COST_FIELDS))
-                problems.error(path, line(*keys, name),
-                               f"unknown field '{name}' in a unit cost (allowed: {allowed})")
-        texts = {}
-        for name in ("id", "label", "unit", "source"):
-            value = row.get(name)
-            if not isinstance(value, str) or not value.strip():
-                problems.error(path, line(*keys, name), f"unit cost {index + 1} needs '{name}' "
-                                                        "as text")
-            texts[name] = value.strip() if isinstance(value, str) else ""
-        cost_id = texts["id"]
-        if cost_id in costs:
-            problems.error(path, line(*keys, "id"), f"duplicate unit cost id '{cost_id}'")
-        amount = _decimal(row.get("amount")) if not isinstance(row.get("amount"), str) else None
-        if amount is None or amount < 0:
-            problems.error(path, line(*keys, "amount"), f"unit cost '{cost_id}': amount must be "
-                                                        f"a number of pounds, 0 or more, not "
-                                                        f"{row.get('amount')!r}")
-        perspective = row.get("perspective")
-        if perspective not in PERSPECTIVES:
-            problems.error(path, line(*keys, "perspective"),
-                           f"unit cost '{cost_id}': perspective must be one of "
-                           f"{', '.join(PERSPECTIVES)}, not {perspective!r}")
-        review = row.get("review", False)
-        if not isinstance(review, bool):
-            problems.error(path, line(*keys, "review"), "review must be true or false")
-            review = True
-        if cost_id and amount is not None and perspective in PERSPECTIVES and cost_id not in costs:
-            costs[cost_id] = UnitCost(cost_id, texts["label"], amount, texts["unit"], perspective,
-                                      texts["source"], review, line(*keys))
+    costs: dict[str, UnitCost] = {}
+    for index, row in enumerate(rows or []):
+        cost = _unit_cost(row, ("costs", index), costs, f)
+        if cost is not None:
+            costs[cost.id] = cost
     if problems.errors:
         return None, problems
     return UnitCostTable(header["price_year"], header["currency"], header["source"], costs,
                          path), problems
+
+
+def _unit_cost(row, keys: tuple, costs: dict, f: Fields) -> UnitCost | None:
+    """One row of the table; None when it cannot be used (each problem reported)."""
+    if not isinstance(row, dict):
+        f.error(keys, "each unit cost needs id, label, amount, unit, perspective and source")
+        return None
+    f.unknown(row, COST_FIELDS, keys)
+    f.required(row, ("id", "label", "amount", "unit", "perspective", "source"), keys)
+    texts = {name: f.text(row, name, keys) or "" for name in ("id", "label", "unit", "source")}
+    cost_id = texts["id"]
+    if cost_id in costs:
+        f.error(keys + ("id",), f"duplicate unit cost id '{cost_id}'")
+    raw = row.get("amount")
+    amount = _decimal(raw) if not isinstance(raw, str) else None
+    if raw is not None and (amount is None or amount < 0):
+        f.error(keys + ("amount",), f"'amount' must be a number of pounds, 0 or more, not {shown(raw)}")
+    perspective = f.choice(row, "perspective", PERSPECTIVES, keys)
+    review = f.flag(row, "review", keys, default="review" in row)  # a wrong value: still to review
+    if not cost_id or amount is None or perspective is None or cost_id in costs:
+        return None
+    return UnitCost(cost_id, texts["label"], amount, texts["unit"], perspective, texts["source"],
+                    review, f.line(*keys))
 
 
 def load_unit_costs(path: Path | str | None = None) -> UnitCostTable:

@@ -123,14 +123,9 @@ def _cascade_command() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_site(browser, tmp_path_factory, repo_root) -> Path:
-    """`cascade site build --edition all --out TMP`, once per session: TMP/site/{supporter,trainer},
-    TMP/carer-peer-support-training-offline.zip and TMP/pdf."""
-    out = tmp_path_factory.mktemp("built-site")
-    result = subprocess.run([*_cascade_command(), "site", "build", "--edition", "all", "--out", str(out)],
-                            cwd=repo_root, capture_output=True, text=True)
-    assert result.returncode == 0, f"site build failed:\n{result.stdout}\n{result.stderr}"
-    return out
+def built_site(browser, built_site) -> Path:
+    """The run's one site build (tests/conftest.py), once chromium is known to be there."""
+    return built_site
 
 
 class ServerProcess:

@@ -160,8 +160,8 @@ def test_plan_step_fields_are_checked(content_copy):
     _add_module(content_copy, text)
     _, errors = _check(content_copy)
     messages = " ".join(e["message"] for e in errors)
-    assert "unknown plan step field 'lenght'" in messages
-    assert "plan step 'Welcome' needs 'minutes'" in messages
+    assert "unknown field 'lenght' (allowed: activity, materials, minutes, session, title)" in messages
+    assert "'minutes' must be a whole number, not 'ten'" in messages
 
 
 def test_material_needs_title_and_kind(content_copy):
@@ -169,7 +169,7 @@ def test_material_needs_title_and_kind(content_copy):
                                          "sorting-cards-answers": ANSWERS})
     result, _ = _check(content_copy)
     rel = "curriculum/modules/plan-example/materials/sorting-cards.md"
-    assert f"{rel}:2: kind must be one of" in result.output
+    assert f"{rel}:2: 'kind' must be one of handout, cards," in result.output
     assert f"{rel}:1: missing field 'title'" in result.output
 
 

@@ -7,22 +7,18 @@ overall, by site and by core component; inter-rater agreement.
 
 from __future__ import annotations
 
-from .figures import (
-    FidelityRecord,
-    FidelitySettings,
-    occasion_drift,
-    occasion_figures,
-    rater_agreement,
-    record_figures,
-    section_occasions,
-)
+from .agreement import rater_agreement
+from .drift import occasion_drift
+from .occasions import section_occasions
+from .records import FidelityRecord, FidelitySettings
+from .summaries import occasion_figures, record_figures
 
 
 def section(subset: list[FidelityRecord], settings: FidelitySettings, include_people: bool = True) -> dict:
     """Every figure for the records of one checklist id and version.
 
     The occasions (raters pooled) are built once and grouped each way: the same figures as
-    aggregate/item_figures/cascade_drift/item_drift on the records (tests/test_fidelity_figures.py
+    aggregate/item_figures/cascade_drift/item_drift on the records (tests/stats/test_fidelity_figures.py
     pins that), in one pass instead of one per figure.
     """
     checklist_id, version = subset[0].key

@@ -20,7 +20,7 @@ from cascade.assessments.checklists import (
 from cascade.content import load_curriculum
 from cascade.content.problems import ProblemList
 from cascade.content.readability import grade, reading_age
-from cascade.content.versions import Version
+from cascade.content.semver import Version
 
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<message>.+)$")
 
@@ -187,15 +187,15 @@ def test_a_broken_checklist_reports_every_problem_with_its_line(tmp_path):
         matches = [m for (n, m) in found if n == line and fragment in m]
         assert matches, f"no problem containing {fragment!r} on line {line}: {sorted(found)}"
 
-    expect("version: 1.0", "is not a version like 1.2.0")
+    expect("version: 1.0", "'version' must be a version like 1.2.0 (MAJOR.MINOR.PATCH), not 1.0")
     expect("pharmacist", "unknown rater role 'pharmacist'")
-    expect("colour: blue", "unknown field 'colour'")
+    expect("colour: blue", "unknown field 'colour' (allowed: id, title, version,")
     expect("id: friendliness", "unknown domain 'friendliness'")
     expect("- id: listens", "item id 'listens' is used twice", occurrence=2)
     expect("- id: no-anchors", "has no anchors")
     expect("anchors:", "has no anchor for 2", occurrence=3)
     expect("domain: strengths", "unknown domain 'strengths'")
-    expect("essentail: true", "unknown item field 'essentail'")
+    expect("essentail: true", "unknown field 'essentail' (allowed: id, text, anchors, domain, essential,")
     expect("0: No", "put it in quotes", exact=True)
     assert len(problems.errors) == 10, [str(p) for p in problems]
     assert checklist is None  # the version cannot be read, so the checklist cannot be used
@@ -226,7 +226,7 @@ def test_missing_fields_and_a_wrong_file_name_are_reported(tmp_path):
     assert any(m.startswith("contact.yml:1: missing field 'licence'") for m in messages)
     assert any(m.startswith("contact.yml:1: missing field 'changelog'") for m in messages)
     assert "contact.yml:1: id 'support-visit' must match the file name ('contact')" in messages
-    assert any(m.startswith("contact.yml:4: unknown applies_to 'home-visit'") for m in messages)
+    assert "contact.yml:4: 'applies_to' must be one of module-delivery, support-contact, not 'home-visit'" in messages
 
 
 def test_changelog_must_cover_the_current_version(tmp_path):
@@ -279,7 +279,7 @@ def test_support_contact_checklists_must_use_the_principle_domains(tmp_path):
     )
     _, problems = load_one(path)
     assert [p.line for p in problems] == [1]
-    assert problems[0].message.startswith("missing field 'domains': support-contact checklists")
+    assert problems[0].message.startswith("missing field 'domains' (support-contact checklists")
 
 
 def test_unreadable_yaml_names_the_line(tmp_path):

@@ -13,11 +13,11 @@ The recommendations live in curriculum/data/leap-recommendations.yml:
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-from ..content.curriculum import LEAP_REF_RE, ChangelogEntry, Curriculum, Module
-from ..content.problems import ProblemList
+from .fields import Fields
+from .model import LEAP_REF_RE, LEAP_REF_TEXT, ChangelogEntry, Curriculum, Module
+from .problems import ProblemList
 
 DATA_NAME = "leap-recommendations"
 STATUS_TEXT = {
@@ -27,6 +27,7 @@ STATUS_TEXT = {
     "not-taken-forward": "Not taken forward (the reason is in the notes)",
 }
 FIELDS = {"id", "date", "recommendation", "status", "notes", "example"}
+REQUIRED = ("id", "date", "recommendation", "status")
 
 
 @dataclass
@@ -53,49 +54,37 @@ def load_recommendations(curriculum: Curriculum,
     result: dict[str, Recommendation] = {}
     if entry is None:
         return result
-    data, lines, path = entry["data"], entry["lines"], entry["path"]
+    data, path = entry["data"], entry["path"]
+    f = Fields(path, entry["lines"], problems)
     items = data.get("recommendations") if isinstance(data, dict) else None
     if not isinstance(items, list):
         problems.error(path, 1,
                        "needs 'recommendations:', a list of id, date, recommendation, status")
         return result
     for index, item in enumerate(items):
-        line = lines.get(("recommendations", index), 1)
-        if not isinstance(item, dict):
-            problems.error(path, line,
-                           "each recommendation needs id, date, recommendation and status")
+        recommendation = _recommendation(item, ("recommendations", index), f)
+        if recommendation is None:
             continue
-        for key in item:
-            if key not in FIELDS:
-                problems.error(path, lines.get(("recommendations", index, key), line),
-                               f"unknown field '{key}' (use {', '.join(sorted(FIELDS))})")
-        rid = item.get("id")
-        if not isinstance(rid, str) or not LEAP_REF_RE.match(rid):
-            problems.error(path, line, f"recommendation id {rid!r} must look like LEAP-2026-01")
+        if recommendation.id in result:
+            f.error(("recommendations", index), f"recommendation {recommendation.id} is listed twice")
             continue
-        if rid in result:
-            problems.error(path, line, f"recommendation {rid} is listed twice")
-            continue
-        date = item.get("date")
-        if isinstance(date, dt.date):
-            date = date.isoformat()
-        if not isinstance(date, str):
-            problems.error(path, line, f"{rid} needs a date (YYYY-MM-DD)")
-            date = ""
-        text = item.get("recommendation")
-        if not isinstance(text, str) or not text.strip():
-            problems.error(path, line, f"{rid} needs the recommendation in plain English")
-            text = ""
-        status = item.get("status")
-        if status not in STATUS_TEXT:
-            problems.error(path, lines.get(("recommendations", index, "status"), line),
-                           f"{rid}: unknown status {status!r}; use {', '.join(STATUS_TEXT)}")
-            status = "open"
-        notes = item.get("notes") or ""
-        result[rid] = Recommendation(rid, date, text.strip(), status, str(notes).strip(),
-                                     item.get("example") is True, line)
+        result[recommendation.id] = recommendation
     for module in curriculum.modules:
         for change in module.changelog:
             if change.leap in result:
                 result[change.leap].changes.append((module, change))
     return result
+
+
+def _recommendation(item, keys: tuple, f: Fields) -> Recommendation | None:
+    if not isinstance(item, dict):
+        f.error(keys, "each recommendation needs id, date, recommendation and status")
+        return None
+    f.unknown(item, FIELDS, keys)
+    f.required(item, REQUIRED, keys)
+    rid = f.slug(item, "id", keys, pattern=LEAP_REF_RE, rule=LEAP_REF_TEXT)
+    if rid is None:
+        return None
+    return Recommendation(rid, f.date(item, "date", keys) or "", f.text(item, "recommendation", keys) or "",
+                          f.choice(item, "status", STATUS_TEXT, keys, default="open"),
+                          f.text(item, "notes", keys) or "", f.flag(item, "example", keys), f.line(*keys))

@@ -9,21 +9,10 @@ import math
 import pytest
 from scipy import stats
 
-from cascade.stats.fidelity.figures import (
-    FidelityRecord,
-    FidelitySettings,
-    aggregate,
-    band,
-    cascade_drift,
-    fidelity_percent,
-    icc_2_1,
-    item_drift,
-    item_figures,
-    rater_agreement,
-    score_items,
-    weighted_kappa,
-    welch_interval,
-)
+from cascade.stats.fidelity.agreement import icc_2_1, rater_agreement, weighted_kappa
+from cascade.stats.fidelity.drift import cascade_drift, item_drift, welch_interval
+from cascade.stats.fidelity.records import FidelityRecord, FidelitySettings, band, fidelity_percent, score_items
+from cascade.stats.fidelity.summaries import aggregate, item_figures
 
 SETTINGS = FidelitySettings()  # the programme defaults: 50 / 79, 10 points, 0.70
 ITEMS = ("a", "b", "c", "d", "e")  # five items: each point of score is 10 percentage points
@@ -451,13 +440,6 @@ def test_the_one_pass_report_section_gives_the_same_figures_as_the_public_functi
     import random
 
     from cascade.stats.fidelity import report
-    from cascade.stats.fidelity.figures import (
-        aggregate,
-        cascade_drift,
-        item_drift,
-        item_figures,
-        rater_agreement,
-    )
 
     rng = random.Random(7)
     records = []

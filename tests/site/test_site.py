@@ -6,20 +6,15 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cascade.cli import cascade
 from cascade.content import load_curriculum
 from cascade.content.readability import plain_text
 
 pytestmark = pytest.mark.slow
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 def words(text: str) -> str:
@@ -27,23 +22,10 @@ def words(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def strict_builds(repo_root, tmp_path_factory):
-    """`mkdocs build --strict` of both editions, exactly as a contributor would run it."""
-    out = tmp_path_factory.mktemp("mkdocs")
-    for name, config in (("supporter", "mkdocs.yml"), ("trainer", "mkdocs-trainer.yml")):
-        result = subprocess.run([*MKDOCS, "build", "--strict", "-f", config, "-d", str(out / name)],
-                                cwd=repo_root, capture_output=True, text=True)
-        assert result.returncode == 0, f"{config} failed --strict:\n{result.stderr}"
-    return out
-
-
-@pytest.fixture(scope="session")
-def package(repo_root, tmp_path_factory):
-    """`cascade site build --edition all` into a temporary folder: editions, zip and PDFs."""
-    out = tmp_path_factory.mktemp("package")
-    result = CliRunner().invoke(cascade, ["site", "build", "--edition", "all", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+def editions(built_site) -> Path:
+    """The run's one `cascade site build --edition all` (tests/conftest.py): both editions,
+    built strictly as MkDocs' --strict does, under editions/supporter and editions/trainer."""
+    return built_site / "site"
 
 
 @pytest.fixture(scope="session")
@@ -66,13 +48,14 @@ def sentences(text: str, minimum_words: int = 6) -> list[str]:
     return found
 
 
-def test_both_editions_build_strict(strict_builds):
-    assert (strict_builds / "supporter" / "index.html").exists()
-    assert (strict_builds / "trainer" / "trainer-notes" / "index.html").exists()
+def test_both_editions_build_strict(editions):
+    """Both editions built with strict=True (warnings fail the build), as `mkdocs build --strict`."""
+    assert (editions / "supporter" / "index.html").exists()
+    assert (editions / "trainer" / "trainer-notes" / "index.html").exists()
 
 
-def test_supporter_edition_has_no_trainer_notes_timings_or_checklists(strict_builds, curriculum):
-    site = strict_builds / "supporter"
+def test_supporter_edition_has_no_trainer_notes_timings_or_checklists(editions, curriculum):
+    site = editions / "supporter"
     corpus = supporter_corpus(site)
     checked = 0
     for module in curriculum.modules:
@@ -95,8 +78,8 @@ def test_supporter_edition_has_no_trainer_notes_timings_or_checklists(strict_bui
             assert not (site / Path(module.rel).parent).exists(), f"trainer module {module.id} in supporter edition"
 
 
-def test_trainer_edition_has_notes_timings_and_checklists(strict_builds, curriculum):
-    site = strict_builds / "trainer"
+def test_trainer_edition_has_notes_timings_and_checklists(editions, curriculum):
+    site = editions / "trainer"
     module = next(m for m in curriculum.modules if m.trainer_notes and m.for_supporters)
     page = (site / Path(module.rel).parent / "index.html").read_text(encoding="utf-8")
     assert "trainer-notes" in page and "cascade-checklist" in page and "Session length" in page
@@ -106,35 +89,35 @@ def test_trainer_edition_has_notes_timings_and_checklists(strict_builds, curricu
     assert "trainer-note-1" in notes_page and module.title in notes_page
 
 
-def test_module_card_changelog_and_overview(strict_builds, curriculum):
+def test_module_card_changelog_and_overview(editions, curriculum):
     module = curriculum.modules_for("supporter")[0]
-    page = (strict_builds / "supporter" / Path(module.rel).parent / "index.html").read_text(encoding="utf-8")
+    page = (editions / "supporter" / Path(module.rel).parent / "index.html").read_text(encoding="utf-8")
     assert f'data-version="{module.version}"' in page
     assert "Changes to this module" in page and module.changelog[0].summary.split()[0] in page
-    home = (strict_builds / "supporter" / "index.html").read_text(encoding="utf-8")
+    home = (editions / "supporter" / "index.html").read_text(encoding="utf-8")
     for supporter_module in curriculum.modules_for("supporter"):
         assert html.escape(supporter_module.title, quote=False) in home
 
 
-def test_no_page_loads_a_third_party_asset(strict_builds):
+def test_no_page_loads_a_third_party_asset(editions):
     pattern = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)=\"(https?:)?//", re.I)
-    for site in (strict_builds / "supporter", strict_builds / "trainer"):
+    for site in (editions / "supporter", editions / "trainer"):
         for path in site.rglob("*.html"):
             text = path.read_text(encoding="utf-8")
             offenders = [m.group(0) for m in pattern.finditer(text) if 'rel="canonical"' not in m.group(0)]
             assert not offenders, f"{path} loads {offenders[:2]}"
 
 
-def test_glossary_tooltips(strict_builds, curriculum):
+def test_glossary_tooltips(editions, curriculum):
     term = curriculum.glossary[0]
-    pages = "\n".join(p.read_text(encoding="utf-8") for p in (strict_builds / "supporter").rglob("*.html"))
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (editions / "supporter").rglob("*.html"))
     assert f'<abbr title="{html.escape(term.expansion)}">{term.term}</abbr>' in pages
 
 
-def test_offline_zip_and_pdfs_from_one_command(package, curriculum):
+def test_offline_zip_and_pdfs_from_one_command(built_site, curriculum):
     from pypdf import PdfReader
 
-    zip_path = package / "carer-peer-support-training-offline.zip"
+    zip_path = built_site / "carer-peer-support-training-offline.zip"
     with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()
         root = "carer-peer-support-training/"
@@ -142,10 +125,10 @@ def test_offline_zip_and_pdfs_from_one_command(package, curriculum):
         assert root + "search/search_index.js" in names, "offline search index is inlined as a script"
         index = archive.read(root + "index.html").decode()
         assert 'href="modules/' in index and "/index.html" in index, "file:// needs explicit index.html links"
-    pdfs = sorted((package / "pdf").glob("*.pdf"))
+    pdfs = sorted((built_site / "pdf").glob("*.pdf"))
     assert len(pdfs) == len(curriculum.modules_for("trainer"))
     for module in curriculum.modules_for("trainer"):
-        pdf = package / "pdf" / f"{module.id}-v{module.version}.pdf"
+        pdf = built_site / "pdf" / f"{module.id}-v{module.version}.pdf"
         first_page = PdfReader(pdf).pages[0].extract_text()
         flat = re.sub(r"\s+", " ", first_page)
         assert module.title in flat, module.id

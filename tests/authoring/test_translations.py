@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitrepo import commit
 
 from cascade.authoring import translations as tr
 from cascade.cli import cascade
+from cascade.content.german import load_german
 
 MODULE_REL = "curriculum/modules/peer-support-role/index.md"
 ENGLAND_REL = "curriculum/modules/the-cascade/index.md"
@@ -99,41 +100,15 @@ In einer Krise helfen sie, den Sozialpsychiatrischen Dienst zu erreichen.
 """
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True)
-    return done.stdout
-
-
-def commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
 def run(*args: str):
     return CliRunner().invoke(cascade, list(args))
 
 
 @pytest.fixture
-def repo(content_copy: Path) -> Path:
+def repo(curriculum_repo) -> Path:
     """A git repository with one adapted module (not pinned yet) and one written in England."""
-    root = content_copy
-    shutil.rmtree(root / "curriculum")
-    shutil.rmtree(root / "translations", ignore_errors=True)
-    (root / "curriculum" / "modules").mkdir(parents=True)
-    (root / "curriculum" / "curriculum.yml").write_text(
-        "title: Test curriculum\nmodules:\n  - peer-support-role\n  - the-cascade\n",
-        encoding="utf-8")
-    (root / "curriculum" / "index.md").write_text("---\ntitle: Home\n---\n\nWelcome.\n",
-                                                  encoding="utf-8")
-    for rel, text in ((MODULE_REL, MODULE), (ENGLAND_REL, ENGLAND), (GERMAN_REL, GERMAN)):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.org")
-    git(root, "config", "user.name", "Test")
-    commit(root, "base")
-    return root
+    return curriculum_repo(["peer-support-role", "the-cascade"],
+                           {MODULE_REL: MODULE, ENGLAND_REL: ENGLAND, GERMAN_REL: GERMAN})
 
 
 def status_json(root: Path) -> dict:
@@ -162,7 +137,7 @@ def test_states_before_pinning(repo):
     assert states["peer-support-role"]["state"] == "unpinned"
     assert states["peer-support-role"]["source_id"] == "de-rolle"
     assert states["peer-support-role"]["pinned_revision"] is None
-    assert states["peer-support-role"]["current_revision"] == tr.load_german(repo / "translations")[
+    assert states["peer-support-role"]["current_revision"] == load_german(repo / "translations")[
         "de-rolle"].revision
     assert states["the-cascade"]["state"] == "written in England"
 
@@ -171,7 +146,7 @@ def test_pin_records_revision_keeps_everything_else_and_writes_snapshot(repo):
     before = (repo / MODULE_REL).read_text(encoding="utf-8").splitlines()
     result = run("translations", "pin", "peer-support-role", "--root", str(repo))
     assert result.exit_code == 0, result.output
-    revision = tr.load_german(repo / "translations")["de-rolle"].revision
+    revision = load_german(repo / "translations")["de-rolle"].revision
     after = (repo / MODULE_REL).read_text(encoding="utf-8").splitlines()
     # Exactly one line added, right after the source id (whose comment is kept).
     assert len(after) == len(before) + 1

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitrepo import commit, git
 
 from cascade.authoring import worddiff
 from cascade.authoring.versioning import next_version
 from cascade.cli import cascade
-from cascade.content.versions import Version
+from cascade.content.semver import Version
 
 MODULE_REL = "curriculum/modules/peer-support-role/index.md"
 OTHER_REL = "curriculum/modules/listening-basics/index.md"
@@ -79,38 +79,13 @@ You are not there to fix things. You are there to listen and to share what helpe
 """
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True)
-    return done.stdout
-
-
-def commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
 @pytest.fixture
-def repo(content_copy: Path) -> Path:
+def repo(curriculum_repo) -> Path:
     """A git repository with a two-module curriculum, committed on 'main'."""
-    root = content_copy
-    shutil.rmtree(root / "curriculum")
-    shutil.rmtree(root / "translations", ignore_errors=True)
-    (root / "curriculum" / "modules").mkdir(parents=True)
-    (root / "curriculum" / "curriculum.yml").write_text(
-        "title: Test curriculum\nmodules:\n  - peer-support-role\n  - listening-basics\n",
-        encoding="utf-8")
-    (root / "curriculum" / "index.md").write_text("---\ntitle: Home\n---\n\nWelcome.\n",
-                                                  encoding="utf-8")
-    for rel, module_id, title in ((MODULE_REL, "peer-support-role", "The peer supporter role"),
-                                  (OTHER_REL, "listening-basics", "Listening basics")):
-        (root / rel).parent.mkdir(parents=True)
-        (root / rel).write_text(MODULE.format(id=module_id, title=title), encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.org")
-    git(root, "config", "user.name", "Test")
-    commit(root, "base")
-    return root
+    return curriculum_repo(["peer-support-role", "listening-basics"], {
+        MODULE_REL: MODULE.format(id="peer-support-role", title="The peer supporter role"),
+        OTHER_REL: MODULE.format(id="listening-basics", title="Listening basics"),
+    })
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:

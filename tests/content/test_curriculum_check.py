@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from cascade.cli import cascade
 from cascade.content import load_curriculum
+from cascade.content.checks import check_curriculum
+from cascade.content.editions import render_markdown
 
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<message>.+)$", re.MULTILINE)
 MODULE = "curriculum/modules/peer-support-role/index.md"
@@ -49,15 +51,15 @@ def test_real_curriculum_passes(repo_root):
 @pytest.mark.parametrize(
     ("old", "new", "needle", "expected"),
     [
-        ("status: in-review", "status: finished", "status: finished", "unknown status 'finished'"),
+        ("status: in-review", "status: finished", "status: finished", "'status' must be one of draft, in-review, approved, retired, not 'finished'"),
         ("audience: supporters", "audience: carers", "audience: carers", "unknown audience 'carers'"),
         ("stages: [1, 2]", "stages: [1, 3]", "stages: [1, 3]", "unknown stage 3"),
-        ("duration_minutes: 120", "duration_minutes: two hours", "duration_minutes", "whole number of minutes"),
+        ("duration_minutes: 120", "duration_minutes: two hours", "duration_minutes", "'duration_minutes' must be a whole number, not 'two hours'"),
         ("!!! key-points", "!!! keypoints", "!!! keypoints", "unknown block type 'keypoints'"),
         ("## What peer support is not", "#### What peer support is not", "#### What peer support is not",
          "heading jumps from level 2 to level 4"),
         ("title: The carer peer supporter role", "title: The carer peer supporter role\nobjectivs: []",
-         "objectivs", "unknown field 'objectivs'"),
+         "objectivs", "unknown field 'objectivs' (allowed: id, title, version, "),
     ],
 )
 def test_broken_field_reported_with_file_and_line(content_copy, old, new, needle, expected):
@@ -97,7 +99,7 @@ def _set_version(root: Path, version: str) -> None:
 def test_version_that_is_not_semantic(content_copy):
     _set_version(content_copy, "1.0")
     result, problems = run_check(content_copy)
-    matching = [p for p in errors_for(problems, MODULE) if "is not a version like 1.2.0" in p["message"]]
+    matching = [p for p in errors_for(problems, MODULE) if "'version' must be a version like 1.2.0 (MAJOR.MINOR.PATCH), not 1.0" in p["message"]]
     assert result.exit_code == 1 and matching
     assert int(matching[0]["line"]) == line_of(content_copy, MODULE, "version: 1.0")
 
@@ -174,7 +176,7 @@ def test_every_problem_reported_not_just_the_first(content_copy):
     edit(content_copy, MODULE, "stages: [1, 2]", "stages: [7]")
     result, problems = run_check(content_copy)
     messages = " ".join(p["message"] for p in errors_for(problems, MODULE))
-    for expected in ("unknown status", "unknown block type", "unknown stage 7"):
+    for expected in ("'status' must be one of", "unknown block type", "unknown stage 7"):
         assert expected in messages
 
 
@@ -185,8 +187,8 @@ def test_loader_gives_typed_modules(repo_root):
     assert module.for_supporters and module.objectives and module.fidelity
     assert any(c.essential for c in module.fidelity)
     assert module.trainer_notes, "the example module exercises trainer notes"
-    supporter = module.render_markdown("supporter")
-    trainer = module.render_markdown("trainer")
+    supporter = render_markdown(module, "supporter")
+    trainer = render_markdown(module, "trainer")
     for note in module.trainer_notes:
         first_line = next(line for line in note.content if line.strip())
         assert first_line.strip() not in supporter
@@ -236,7 +238,7 @@ def test_check_without_readability_leaves_out_only_the_reading_age_warnings(cont
             "systematically contextualised within institutional accountability frameworks. ") * 20
     edit(content_copy, MODULE, "## What is peer support?\n", f"## What is peer support?\n\n{hard}\n")
     curriculum = load_curriculum(content_copy / "curriculum")
-    full, fast = list(curriculum.check()), list(curriculum.check(readability=False))
+    full, fast = list(check_curriculum(curriculum)), list(check_curriculum(curriculum, readability=False))
     assert any("reading age" in p.message for p in full)
     assert fast == [p for p in full if "reading age" not in p.message]
 

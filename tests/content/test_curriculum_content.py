@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cascade.authoring.translations import load_german
 from cascade.content import load_curriculum
+from cascade.content.editions import render_markdown
+from cascade.content.german import load_german
 from cascade.content.readability import grade_of_markdown
 
 TARGET_MEDIAN_GRADE = 6.0  # US grade 6 = reading age about 11
@@ -27,7 +28,7 @@ def test_enough_modules(curriculum):
 
 def test_supporter_pages_median_at_or_below_grade_6(curriculum):
     grades = [m.readability_grade for m in curriculum.modules if m.for_supporters]
-    grades += [grade_of_markdown(p.render_markdown("supporter")) for p in curriculum.pages if p.in_edition("supporter")]
+    grades += [grade_of_markdown(render_markdown(p, "supporter")) for p in curriculum.pages if p.in_edition("supporter")]
     grades = [g for g in grades if g is not None]
     assert len(grades) >= 12
     assert statistics.median(grades) <= TARGET_MEDIAN_GRADE, sorted(grades)

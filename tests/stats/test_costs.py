@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from cascade.assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.assessments.instrument_model import LICENSED_TEXT_ENV
+from cascade.assessments.instruments import load_instruments
 from cascade.assessments.scoring import score
 from cascade.stats.costs import (
     InterventionInputs,
@@ -153,11 +154,11 @@ def test_broken_table_reports_every_problem_with_its_line(tmp_path):
     assert table is None
     found = {(p.line, p.message.split(":")[0]) for p in problems.errors}
     assert (4, "unknown field 'colour' (allowed") in found
-    assert any(p.line == 6 and "amount must be a number of pounds, 0 or more" in p.message
+    assert any(p.line == 6 and "'amount' must be a number of pounds, 0 or more, not -3" in p.message
                for p in problems.errors)
     assert any(p.line == 7 and "duplicate unit cost id 'gp'" in p.message
                for p in problems.errors)
-    assert any(p.line == 8 and "perspective must be one of" in p.message
+    assert any(p.line == 8 and "'perspective' must be one of nhs_pss, voluntary, carer, productivity, programme, not 'hospital'" in p.message
                for p in problems.errors)
     with pytest.raises(UnitCostError, match="duplicate unit cost id"):
         load_unit_costs(path)

@@ -7,18 +7,18 @@ Each test builds a small curriculum of its own in a throwaway git repository.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from gitrepo import commit
 
 from cascade.cli import cascade
 from cascade.content import load_curriculum
-from cascade.site import render
+from cascade.site import generated, module_page
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ROLE_REL = "curriculum/modules/peer-support-role/index.md"
 LISTEN_REL = "curriculum/modules/listening-basics/index.md"
 GERMAN_REL = "translations/de/de-rolle.md"
@@ -90,40 +90,15 @@ Peer-Beratung ist Unterstützung zwischen Menschen mit ähnlicher Erfahrung.
 """
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True)
-    return done.stdout
-
-
-def commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
 @pytest.fixture
-def repo(content_copy: Path) -> Path:
-    root = content_copy
-    shutil.rmtree(root / "curriculum")
-    shutil.rmtree(root / "translations", ignore_errors=True)
-    (root / "curriculum" / "modules").mkdir(parents=True)
-    (root / "curriculum" / "curriculum.yml").write_text(
-        "title: Test curriculum\nmodules:\n  - peer-support-role\n  - listening-basics\n",
-        encoding="utf-8")
-    (root / "curriculum" / "index.md").write_text("---\ntitle: Home\n---\n\nWelcome.\n",
-                                                  encoding="utf-8")
-    (root / "curriculum" / "data").mkdir()
-    shutil.copy2(REPO / "curriculum/data/leap-recommendations.yml", root / "curriculum/data")
-    role = MODULE.format(id="peer-support-role", title="The peer supporter role")
-    listen = MODULE.format(id="listening-basics", title="Listening basics")
-    for rel, text in ((ROLE_REL, role), (LISTEN_REL, listen), (GERMAN_REL, GERMAN)):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.org")
-    git(root, "config", "user.name", "Test")
-    commit(root, "base")
-    return root
+def repo(curriculum_repo) -> Path:
+    leap = (REPO / "curriculum/data/leap-recommendations.yml").read_text(encoding="utf-8")
+    return curriculum_repo(["peer-support-role", "listening-basics"], {
+        "curriculum/data/leap-recommendations.yml": leap,
+        ROLE_REL: MODULE.format(id="peer-support-role", title="The peer supporter role"),
+        LISTEN_REL: MODULE.format(id="listening-basics", title="Listening basics"),
+        GERMAN_REL: GERMAN,
+    })
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -255,7 +230,7 @@ def test_leap_citations_unknown_id_warns_and_impact_page_lists_changes(changed):
     assert "warning: changelog 2.0.0 cites LEAP-2026-09, which is not in " \
            "curriculum/data/leap-recommendations.yml" in result.stdout
     edit(changed, ROLE_REL, "leap: LEAP-2026-09", "leap: LEAP-2026-02")
-    page = render.leap_impact(load_curriculum(changed / "curriculum"), "leap-impact.md")
+    page = generated.leap_impact(load_curriculum(changed / "curriculum"), "leap-impact.md")
     section = page[page.index("## LEAP-2026-02"):]
     assert "(example)" in section
     assert "[The peer supporter role](modules/peer-support-role/index.md), version 2.0.0" in section
@@ -273,12 +248,12 @@ def test_leap_recommendations_file_is_valid_and_marked_as_examples():
 
 def test_suggest_change_link_email_or_issue(repo):
     module = load_curriculum(repo / "curriculum").module("peer-support-role")
-    html = render.suggest_change(module, {"suggest_change_email": "leap@example.org"},
+    html = module_page.suggest_change(module, {"suggest_change_email": "leap@example.org"},
                                  "modules/peer-support-role/")
     assert 'href="mailto:leap@example.org?subject=Suggested%20change%3A%20peer-support-role%20' \
            'version%201.0.0&amp;body=' in html
     assert ">Suggest a change to this module</a>" in html
-    html = render.suggest_change(module, {"repo_issue_url": "https://github.com/o/r/issues/new"})
+    html = module_page.suggest_change(module, {"repo_issue_url": "https://github.com/o/r/issues/new"})
     assert 'href="https://github.com/o/r/issues/new?title=Suggested%20change%3A%20' \
            'peer-support-role%20version%201.0.0&amp;body=' in html
 

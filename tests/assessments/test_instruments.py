@@ -11,7 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cascade.assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.assessments.instrument_model import LICENSED_TEXT_ENV
+from cascade.assessments.instruments import load_instruments
 from cascade.cli import cascade
 
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<message>.+)$", re.MULTILINE)
@@ -275,13 +276,15 @@ def test_licensed_text_file_inside_the_repository_is_warned_about(content_copy):
         ("respondent: carer\n", "respondent: carer\ncolour: blue\n", "colour: blue",
          "unknown field 'colour'"),
         ("    text: First question\n", "    text: First question\n    wording: x\n",
-         "wording: x", "unknown field 'wording' in an item"),
+         "wording: x", "unknown field 'wording' (allowed: help, id, required, reverse, scale, text,"),
         ("      method: sum\n", "      method: sum\n      weights: [1, 2]\n", "weights:",
-         "unknown field 'weights' in a score"),
+         "unknown field 'weights' (allowed: convert, id, items, label, method, missing, range)"),
         ("range: [0, 11]", "range: [0, 12]", "range: [0, 12]",
          "does not match the items: their scales give 0 to 11"),
-        ("kind: free-with-citation", "kind: open", "kind: open", "licence kind must be one of"),
-        ("version: 1.0.0", "version: 1.0", "version: 1.0", "is not a version like 1.2.0"),
+        ("kind: free-with-citation", "kind: open", "kind: open",
+         "'kind' must be one of free-with-citation, licensed, not 'open'"),
+        ("version: 1.0.0", "version: 1.0", "version: 1.0",
+         "'version' must be a version like 1.2.0 (MAJOR.MINOR.PATCH), not 1.0"),
         ("respondent: carer", "respondent: patient", "respondent: patient",
          "unknown respondent 'patient'"),
         ("    scale: {min: 0, max: 10}\n", "    scale: {min: 0, max: 10}\n    reverse: 1\n",

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cascade.assessments.instruments import LICENSED_TEXT_ENV, TimePoint, load_instruments
+from cascade.assessments.instrument_model import LICENSED_TEXT_ENV, TimePoint
+from cascade.assessments.instruments import load_instruments
 from cascade.stats.schedule import (
     Status,
     Window,

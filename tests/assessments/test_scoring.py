@@ -11,7 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cascade.assessments.instruments import LICENSED_TEXT_ENV, load_instruments
+from cascade.assessments.instrument_model import LICENSED_TEXT_ENV
+from cascade.assessments.instruments import load_instruments
 from cascade.assessments.scoring import ScoringError, score, validate_responses
 from cascade.cli import cascade
 

@@ -1,4 +1,4 @@
-"""Semantic versions for modules, and the kind of bump a change needs."""
+"""Semantic versions (MAJOR.MINOR.PATCH) as a value type: the `Version` of modules, checklists and instruments."""
 
 from __future__ import annotations
 

@@ -6,12 +6,12 @@ Each test builds a small curriculum of its own in a throwaway git repository.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from gitrepo import git
 
 from cascade.authoring import translations as tr
 from cascade.cli import cascade
@@ -78,41 +78,20 @@ Peer-Beratung ist Unterstützung zwischen Menschen mit ähnlicher Erfahrung.
 """
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True)
-    return done.stdout
-
-
-@pytest.fixture
-def repo(content_copy: Path) -> Path:
-    """Two modules adapting one German text, both pinned."""
-    root = content_copy
-    shutil.rmtree(root / "curriculum")
-    shutil.rmtree(root / "translations", ignore_errors=True)
-    (root / "curriculum" / "modules").mkdir(parents=True)
-    (root / "curriculum" / "curriculum.yml").write_text(
-        "title: Test curriculum\nmodules:\n  - peer-support-role\n  - running-a-session\n",
-        encoding="utf-8")
-    (root / "curriculum" / "index.md").write_text("---\ntitle: Home\n---\n\nWelcome.\n",
-                                                  encoding="utf-8")
-    files = ((ROLE_REL, MODULE.format(id="peer-support-role", title="The peer supporter role",
-                                      audience="supporters")),
-             (TRAINER_REL, MODULE.format(id="running-a-session", title="Running a session",
-                                         audience="trainers")),
-             (GERMAN_REL, GERMAN))
-    for rel, text in files:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+def _pin_both(root: Path) -> None:
     curriculum = load_curriculum(root / "curriculum")
     for module_id in ("peer-support-role", "running-a-session"):
         tr.pin(curriculum, module_id)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.org")
-    git(root, "config", "user.name", "Test")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    return root
+
+
+@pytest.fixture
+def repo(curriculum_repo) -> Path:
+    """Two modules adapting one German text, both pinned."""
+    return curriculum_repo(["peer-support-role", "running-a-session"], {
+        ROLE_REL: MODULE.format(id="peer-support-role", title="The peer supporter role", audience="supporters"),
+        TRAINER_REL: MODULE.format(id="running-a-session", title="Running a session", audience="trainers"),
+        GERMAN_REL: GERMAN,
+    }, before_commit=_pin_both)
 
 
 def release(root: Path, *args: str):
@@ -170,7 +149,7 @@ def test_release_refuses_a_failing_curriculum(repo):
     assert result.exit_code == 1
     assert "release 2027.1 was not made" in result.output
     assert "the curriculum check fails with 1 error(s)" in result.output
-    assert "unknown status 'finished'" in result.output
+    assert "'status' must be one of draft, in-review, approved, retired, not 'finished'" in result.output
     assert not (repo / "curriculum/releases").exists()
 
 
