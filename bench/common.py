@@ -141,21 +141,60 @@ def _pg_admin(sql: str) -> None:
 PG_POOL = 4  # connections per process (one per gunicorn thread), as docs/deployment.md recommends
 
 
-def postgres_db(kind: str, scale: float | None = None, pool: int = PG_POOL) -> Db:
-    """A fresh PostgreSQL database for this run (dropped by drop(); never left behind).
+def postgres_db(kind: str, scale: float | None = None, pool: int = PG_POOL, rebuild: bool = False) -> Db:
+    """A fresh PostgreSQL database for this run (dropped by drop(); never left behind), copied from
+    a template database built once per data stamp (kept between runs like the SQLite files).
 
     The URL asks for peewee's connection pool (?max_connections=N), as docs/deployment.md
     recommends; without it every request opens a new PostgreSQL connection.
     """
+    import psycopg2
+
+    label = "demo" if kind == "demo" else f"synth x{scale:g}"
+    base = "demo" if kind == "demo" else f"synth_{str(scale).replace('.', '_')}"
+    template = f"cascade_bench_tpl_{base}_{_stamp()}"
+    meta_path = CACHE / f"pg-{base}.json"
+    conn = psycopg2.connect(dbname="test", **PG)
+    try:
+        cursor = conn.cursor()
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"cascade_bench_tpl_{base}_%",))
+        existing = [name for (name,) in cursor.fetchall()]
+    finally:
+        conn.close()
+    for old in existing:
+        if old != template or rebuild:
+            _pg_admin(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+    seconds, summary = None, {}
+    if template in existing and not rebuild and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        seconds, summary = meta.get("seconds"), meta.get("summary", {})
+        log(f"using cached PostgreSQL {template} (built in {seconds or 0:.0f}s)")
+    else:
+        _pg_admin(f'CREATE DATABASE "{template}"')
+        log(f"building {kind} {scale or ''} on PostgreSQL ({template}) ...")
+        seconds, summary = _load(kind, scale, f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{template}")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        meta_path.write_text(json.dumps({"seconds": seconds, "summary": summary}, default=str))
+        log(f"built in {seconds:.0f}s")
     name = f"cascade_bench_{uuid.uuid4().hex[:10]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     url = f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{name}" + (f"?max_connections={pool}" if pool else "")
-    db = Db("demo" if kind == "demo" else f"synth x{scale:g}", "postgres", url, scale, _drop=name)
+    db = Db(label, "postgres", url, scale, seconds, summary, _drop=name)
     _CREATED.append(db)
-    log(f"building {kind} {scale or ''} on PostgreSQL ({name}) ...")
-    db.build_seconds, db.summary = _load(kind, scale, url)
-    log(f"built in {db.build_seconds:.0f}s")
     return db
+
+
+def work_copy(db: Db, tmp: Path) -> str:
+    """A URL of a copy of `db` that a benchmark may change (SQLite: a file copy; PostgreSQL: a new
+    database from the same template)."""
+    if db.backend == "sqlite":
+        import sqlite3
+
+        target = Path(tmp) / f"work-{uuid.uuid4().hex[:6]}.sqlite"
+        with contextlib.closing(sqlite3.connect(db.path)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+        return f"sqlite:///{target}"
+    return postgres_db("demo" if db.scale is None else "synth", db.scale).url
 
 
 _CREATED: list[Db] = []

@@ -71,6 +71,63 @@ def rows_since(url: str, marks: dict) -> tuple[list, list, dict]:
     return [(m, d) for _, m, d in contacts], [(c,) for _, c in fidelity], audit
 
 
+def reads_after(port: int, url: str, plan: Plan) -> dict:
+    """Right after the burst: the pages those writes change, read at once, show them (the dashboard
+    counts every contact in the database; each carer's page answers), with their times."""
+    import re
+    import time
+
+    from .common import percentile
+    from .httpload import Session
+
+    session = Session(port)
+    session.sign_in(plan.email, plan.password)
+    times: list[float] = []
+    try:
+        t0 = time.perf_counter()
+        body = session.request("GET", "/dashboard")[2].decode("utf-8", "replace")
+        times.append((time.perf_counter() - t0) * 1000)
+        shown = re.search(r"Contacts recorded</dt><dd[^>]*>([\d,]+)", body)
+        carers = _carers_of(url, plan.matches[:20])
+        for carer in carers:
+            t0 = time.perf_counter()
+            status = session.request("GET", f"/carers/{carer}")[0]
+            times.append((time.perf_counter() - t0) * 1000)
+            if status != 200:
+                return {"error": f"/carers/{carer} answered {status}"}
+    finally:
+        session.close()
+    in_database = _contact_count(url)
+    dashboard = int(shown.group(1).replace(",", "")) if shown else None
+    return {"dashboard_contacts": dashboard, "database_contacts": in_database,
+            "dashboard_up_to_date": dashboard == in_database, "pages": len(times),
+            "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)}
+
+
+def _carers_of(url: str, matches: list[int]) -> list[int]:
+    from trainer_tracker.db import bind, database
+    from trainer_tracker.support.models import Match
+
+    bind(url)
+    database.connect(reuse_if_open=True)
+    try:
+        return [c for (c,) in Match.select(Match.carer).where(Match.id.in_(matches or [0])).tuples()]
+    finally:
+        database.close()
+
+
+def _contact_count(url: str) -> int:
+    from trainer_tracker.db import bind, database
+    from trainer_tracker.support.models import Contact
+
+    bind(url)
+    database.connect(reuse_if_open=True)
+    try:
+        return Contact.select().where(Contact.voided_at.is_null()).count()
+    finally:
+        database.close()
+
+
 def _sqlite_copy(source: Path, target: Path) -> None:
     with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
@@ -90,6 +147,7 @@ def run(db: Db, *, clients: int, seconds: float, workers: int, fidelity_share: f
             cpu_before = server.cpu_seconds()
             run = run_load(server.port, plan, clients=clients, seconds=seconds, fidelity_share=fidelity_share)
             server_cpu = server.cpu_seconds() - cpu_before
+            reads = reads_after(server.port, url, plan)
         finally:
             server.stop()
         contacts, fidelity, audit = rows_since(url, marks)
@@ -98,6 +156,7 @@ def run(db: Db, *, clients: int, seconds: float, workers: int, fidelity_share: f
                        "threads_per_worker": 4, "client_problems": run["problems"][:5],
                        "server_cpu_seconds": server_cpu,
                        "server_cpu_ms_per_write": 1000 * server_cpu / max(1, result["acknowledged"])})
+        result["reads_after"] = reads
         result["verify"] = verify(run["attempts"], contacts, fidelity)
         result["verify"].update(audit)
         if db.backend == "sqlite":

@@ -121,6 +121,7 @@ class Session:
         self.frozen = False
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         self.answered = 0  # responses on the current connection
+        self.last_headers: dict[str, str] = {}
 
     def reconnect(self) -> None:
         self.close()
@@ -146,6 +147,7 @@ class Session:
         finally:
             response.close()
         self.answered += 1
+        self.last_headers = {k: v for k, v in response.getheaders()}
         if not self.frozen:
             for value in response.headers.get_all("Set-Cookie") or []:
                 found = COOKIE_RE.match(value)

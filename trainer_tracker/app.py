@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE_URL=os.environ.get("CASCADE_DATABASE_URL") or db.default_url(app.instance_path),
         CONTENT_ROOT=str(content_root()),
         SITE_DIR=os.environ.get("CASCADE_SITE_DIR"),
+        COUNT_QUERIES=os.environ.get("CASCADE_COUNT_QUERIES") == "1",  # bench diagnostics: X-Queries header
         SESSION_COOKIE_SECURE=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -10,6 +10,7 @@ so two writers never deadlock half-way.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -184,3 +185,30 @@ def init_app(app) -> None:
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
     flask_db._db = None
     flask_db.init_app(app)
+    if app.config.get("COUNT_QUERIES"):
+        _count_queries(app)
+
+
+_queries = threading.local()
+
+
+def _count_queries(app) -> None:
+    """Diagnostics for the benchmark (CASCADE_COUNT_QUERIES=1): each response says how many SQL
+    statements its request ran, in an X-Queries header. Off unless asked for."""
+    db = app.config["DATABASE"]
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        _queries.count = getattr(_queries, "count", 0) + 1
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+
+    @app.before_request
+    def _start() -> None:
+        _queries.count = 0
+
+    @app.after_request
+    def _header(response):
+        response.headers["X-Queries"] = str(getattr(_queries, "count", 0))
+        return response

@@ -15,6 +15,7 @@ from .cascade.models import (
     Site,
 )
 from .fidelity.models import FidelityItemScore, FidelityRecord
+from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 from .support.models import Carer, CarerContactDetails, Contact, Match
 
@@ -40,8 +41,13 @@ ALL_MODELS = [
     CarerContactDetails,
     Match,
     Contact,
+    FidelityOccasion,
     FidelityRecord,
     FidelityItemScore,
+    FidelitySum,
+    SiteCount,
+    AssessmentDue,
+    KeptState,
     AssessmentResponse,
     AssessmentAnswer,
     AdverseEvent,

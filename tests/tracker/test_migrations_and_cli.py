@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import sqlite3
-from contextlib import closing
 
 import pytest
 from click.testing import CliRunner

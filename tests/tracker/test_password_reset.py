@@ -119,7 +119,7 @@ def test_admin_link_is_emailed_when_smtp_is_set(app, world, monkeypatch):
         page = admin.post(f"/admin/users/{world.users[roles.TRAINER].id}/reset").get_data(as_text=True)
     assert "We have emailed this link" in page
     assert len(inbox) == 1 and _link(page).split("/reset/")[1] in inbox[0]["body"]
-    assert "trainer@example.org" == inbox[0]["to"][0]
+    assert inbox[0]["to"][0] == "trainer@example.org"
 
 
 def test_login_page_links_to_the_reset(client):

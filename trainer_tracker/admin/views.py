@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
@@ -16,28 +18,28 @@ from ..cascade import corrections
 from ..cascade import services as cascade_services
 from ..cascade.models import Person, Site
 from ..errors import NotVisible, Refused
+from ..web import listing, pickers
 from ..web.forms import attach
 from ..web.guard import allow
-from ..web.paging import page_number
 from . import setup
 from .resets import deliver_reset
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-PAGE_SIZE = 50
 
 
 def _site_choices(blank: str = "No site") -> list[tuple[str, str]]:
     return [("", blank)] + [(s.code, f"{s.name} ({s.code})") for s in Site.select().order_by(Site.name)]
 
 
-def _person_choices(user: User | None = None) -> list[tuple[str, str]]:
-    """People who have no account yet (and the one linked to `user`)."""
+def _bind_person(field, user: User | None = None) -> None:
+    """People who have no account yet (and the one linked to `user`): searched when there are many."""
     linked = User.select(User.person).where(User.person.is_null(False))
     if user is not None and user.person_id:
         linked = linked.where(User.id != user.id)
-    people = (Person.select(Person, Site).join(Site).where(Person.id.not_in(linked))
-              .order_by(Person.family_name, Person.given_name))
-    return [("", "Not in the cascade")] + [(p.id, f"{p.name} ({p.site.code})") for p in people]
+    pickers.bind(field, Person.select(Person, Site).join(Site).where(Person.id.not_in(linked)),
+                 label=lambda p: f"{p.name} ({p.site.code})", search=[Person.given_name, Person.family_name],
+                 order=[Person.family_name, Person.given_name, Person.id], blank="Not in the cascade",
+                 noun="people")
 
 
 def _user(user_id: int) -> User:
@@ -50,9 +52,24 @@ def _user(user_id: int) -> User:
 @bp.get("/users")
 @allow(roles.ADMIN)
 def users():
-    rows = (User.select(User, Site).join(Site, JOIN.LEFT_OUTER, on=(User.site == Site.id))
-            .order_by(User.role, User.email))
-    return render_template("admin/users.html", users=rows)
+    """Accounts, a page at a time: by role and status, or part of an email address."""
+    role = listing.choice("role", roles.ROLES)
+    status = listing.choice("status", {"active", "off"})
+    words = listing.search_text()
+    query = User.select(User, Site).join(Site, JOIN.LEFT_OUTER, on=(User.site == Site.id))
+    if role:
+        query = query.where(User.role == role)
+    if status:
+        query = query.where(User.active == (status == "active"))
+    if words:
+        query = query.where(listing.contains(User.email, words))
+    page = listing.paged(query.order_by(User.role, User.email, User.id))
+    filters = [{"name": "q", "label": "Email", "value": words, "width": 20},
+               {"name": "role", "label": "Role", "value": role,
+                "options": [("", "Any")] + [(r, roles.ROLE_LABELS[r]) for r in roles.ROLES]},
+               {"name": "status", "label": "Status", "value": status,
+                "options": [("", "Any"), ("active", "Active"), ("off", "Switched off")]}]
+    return render_template("admin/users.html", page=page, filters=filters)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -60,8 +77,8 @@ def users():
 def new_user():
     form = UserForm()
     form.site.choices = _site_choices()
-    form.person.choices = _person_choices()
-    if form.validate_on_submit():
+    _bind_person(form.person)
+    if not pickers.searching() and form.validate_on_submit():
         try:
             user = services.create_user(current_user, form.email.data, form.role.data, form.password.data,
                                         site_code=form.site.data or None,
@@ -89,8 +106,8 @@ def edit_user(user_id: int):
     form = EditUserForm(data={"role": found.role, "site": found.site.code if found.site_id else "",
                               "person": found.person_id} if request.method == "GET" else None)
     form.site.choices = _site_choices()
-    form.person.choices = _person_choices(found)
-    if form.validate_on_submit():
+    _bind_person(form.person, found)
+    if not pickers.searching() and form.validate_on_submit():
         try:
             services.update_user(current_user, found, role=form.role.data, site_code=form.site.data or None,
                                  person_id=form.person.data,
@@ -192,14 +209,25 @@ def edit_site(site_id: int):
 @bp.get("/audit")
 @allow(roles.ADMIN)
 def audit():
-    page = page_number()
-    action = request.args.get("action", "").strip()[:64]
-    query = AuditEntry.select().order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    """Every change, newest first, a page at a time (not counted: the log grows for years)."""
+    action = listing.search_text("action")[:64]
+    entity = listing.search_text("entity")[:64]
+    since, until = listing.date_arg("from"), listing.date_arg("to")
+    query = AuditEntry.select().order_by(AuditEntry.id.desc())
     if action:
         query = query.where(AuditEntry.action.startswith(action))
-    entries = list(query.paginate(page, PAGE_SIZE))
-    return render_template("admin/audit.html", entries=entries, page=page, action=action,
-                           more=len(entries) == PAGE_SIZE)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if since:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        query = query.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    page = listing.paged(query, count=False)
+    filters = [{"name": "action", "label": "Action starts with", "value": action, "width": 20},
+               {"name": "entity", "label": "Record kind", "value": entity, "width": 10},
+               {"name": "from", "label": "From", "value": since.isoformat() if since else "", "type": "date"},
+               {"name": "to", "label": "To", "value": until.isoformat() if until else "", "type": "date"}]
+    return render_template("admin/audit.html", page=page, filters=filters)
 
 
 def first_run_checklist() -> list[dict]:

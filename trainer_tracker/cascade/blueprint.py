@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .. import access
 from ..accounts import roles
+from ..web import pickers
 from .models import Course, ModuleDelivery, Person, Site
 
 bp = Blueprint("cascade", __name__)
@@ -24,6 +25,18 @@ def person_choices(query) -> list[tuple[str, str]]:
     rows = query.join(Site, on=(Person.site == Site.id)).select(Person, Site).order_by(Person.family_name,
                                                                                          Person.given_name)
     return [("", "Choose a person")] + [(p.id, f"{p.name} ({p.site.code})") for p in rows]
+
+
+def bind_people(field, query, blank: str = "Choose a person") -> None:
+    """A person picker over `query` (people this user may choose here): searched when long."""
+    pickers.bind(field, query.join(Site, on=(Person.site == Site.id)).select(Person, Site),
+                 label=lambda p: f"{p.name} ({p.site.code})", search=[Person.given_name, Person.family_name],
+                 order=[Person.family_name, Person.given_name, Person.id], blank=blank, noun="people")
+
+
+def bind_courses(field, query, blank: str = "Choose a course") -> None:
+    pickers.bind(field, query, label=lambda c: f"{c.title} ({c.starts_on:%Y-%m-%d})", search=[Course.title],
+                 order=[Course.starts_on.desc(), Course.id.desc()], blank=blank, noun="courses")
 
 
 def managed_course(course_id: int) -> Course:

@@ -11,6 +11,7 @@ from cascade.authoring.releases import RELEASE_NAME_RE
 from ..audit import service as audit
 from ..db import write_transaction
 from ..errors import Refused
+from ..figures import keep
 from . import services
 from .models import (
     Attendance,
@@ -56,8 +57,11 @@ def correct_person(actor, person: Person, given_name: str, family_name: str, sit
     if not given or not family:
         raise Refused("Enter a first name and a last name.", "given_name" if not given else "family_name")
     with write_transaction():
+        old_site = person.site_id
         audit.correct(actor, person, {"given_name": given[:80], "family_name": family[:80], "site": site}, reason,
                       entity="person", action="person.correct", summary="Person corrected")
+        if site.id != old_site:
+            keep.person_moved(person.id, old_site, site.id)
     return person
 
 
@@ -81,9 +85,11 @@ def correct_course(actor, course: Course, *, title: str, site: Site, starts_on: 
                 deliveries.exists() or Certification.select().where(Certification.course == course).exists()):
             raise Refused("Modules have been delivered on this course from its release, so the release cannot "
                           "change. Record a new course instead.", "curriculum_release")
+        old_site = course.site_id
         audit.correct(actor, course, {"title": title[:160], "site": site, "starts_on": starts_on, "ends_on": ends_on,
                                       "curriculum_release": curriculum_release}, reason,
                       entity="course", action="course.correct", summary="Course details corrected")
+        keep.course_changed(course, old_site)
     return course
 
 
@@ -123,6 +129,7 @@ def remove_trainee(actor, course: Course, person: Person, reason: str) -> None:
         (Attendance.delete().where((Attendance.person == person) & Attendance.delivery.in_(
             ModuleDelivery.select(ModuleDelivery.id).where(ModuleDelivery.course == course))).execute())
         link.delete_instance()
+        keep.enrolment_changed(person.id)
         audit.record(actor, "course.remove_trainee", "course", course.id, "Trainee removed from course",
                      reason=reason, person_id=person.id)
 
@@ -145,6 +152,7 @@ def correct_delivery(actor, delivery: ModuleDelivery, *, module_id: str, deliver
                                         "delivered_on": delivered_on, "trainer": trainer, "notes": (notes or "").strip()},
                       reason, entity="module_delivery", action="delivery.correct", summary="Module delivery corrected",
                       course_id=course.id)
+        keep.delivery_changed(delivery.id, course.site_id)
     return delivery
 
 

@@ -1,4 +1,5 @@
-"""Cascade records. Generation is never stored: it is derived from the certification graph."""
+"""Cascade records. A person's generation is kept on their row (figures/generations.py keeps it in
+step with the certification graph, which cascade/lineage.py walks from scratch)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class Person(BaseModel):
     site = ForeignKeyField(Site, backref="people", on_delete="RESTRICT")
     # Generation 0: developers of the German programme and the carer representative.
     founding_trainer = BooleanField(default=False, index=True)
+    generation = IntegerField(null=True, index=True)  # kept: see figures/generations.py
+    tree_path = CharField(max_length=400, null=True, index=True)  # kept: founding trainer's id down to this id
     created_at = DateTimeField(default=utcnow)
 
     @property

@@ -15,6 +15,7 @@ from cascade.content.stages import checkout_steps, module_versions, required_mod
 from ..audit import service as audit
 from ..db import lock_rows, write_transaction
 from ..errors import Refused
+from ..figures import keep
 from . import lineage
 from .models import (
     Attendance,
@@ -53,6 +54,7 @@ def create_site(actor, code: str, name: str, setting: str = "") -> Site:
         if Site.select().where(Site.code == code).exists():
             raise Refused(f"There is already a site with the code {code}.", "code")
         site = Site.create(code=code, name=name.strip(), setting=setting)
+        keep.site_changed(site.id)
         audit.record(actor, "site.create", "site", site.id, f"Site {code} created", code=code)
     return site
 
@@ -63,6 +65,7 @@ def create_person(actor, given_name: str, family_name: str, site: Site, founding
     with write_transaction():
         person = Person.create(given_name=given_name.strip(), family_name=family_name.strip(), site=site,
                                founding_trainer=founding_trainer)
+        keep.person_added(person)
         audit.record(actor, "person.create", "person", person.id, "Person added",
                      site=site.code, founding_trainer=founding_trainer)
     return person
@@ -83,6 +86,7 @@ def create_course(actor, title: str, stage: int, site: Site, starts_on: dt.date,
     with write_transaction():
         course = Course.create(title=title.strip(), stage=stage, site=site, starts_on=starts_on,
                                ends_on=ends_on, curriculum_release=curriculum_release)
+        keep.site_changed(site.id)
         audit.record(actor, "course.create", "course", course.id, f"Stage {stage} course created",
                      stage=stage, site=site.code, release=curriculum_release)
     return course
@@ -108,6 +112,7 @@ def enrol(actor, course: Course, person: Person) -> CourseTrainee:
         if person.founding_trainer:
             raise Refused("Founding trainers (generation 0) are not trainees.", "person")
         link = CourseTrainee.create(course=course, person=person)
+        keep.enrolment_changed(person.id)
         audit.record(actor, "course.enrol", "course", course.id, "Trainee enrolled", person_id=person.id)
     return link
 
@@ -137,6 +142,7 @@ def record_delivery(actor, course: Course, module_id: str, delivered_on: dt.date
     with write_transaction():
         delivery = ModuleDelivery.create(course=course, module_id=module_id, module_version=versions[module_id],
                                          delivered_on=delivered_on, trainer=trainer, notes=notes)
+        keep.delivery_added(course.site_id)
         audit.record(actor, "delivery.create", "module_delivery", delivery.id,
                      f"Module {module_id} {versions[module_id]} delivered", course_id=course.id,
                      module=module_id, version=versions[module_id], trainer_id=trainer.id)
@@ -339,6 +345,7 @@ def certify(actor, course: Course, trainee: Person, certifier: Person, certified
                                     expires_on=_expiry(certified_on), status="active",
                                     verification_code=_new_code())
         CertificationEvent.create(certification=cert, event="issued", by_user_id=getattr(actor, "id", None))
+        keep.person_certified(trainee.id, course.site_id)
         audit.record(actor, "certification.issue", "certification", cert.id, f"Certified at stage {course.stage}",
                      person_id=trainee.id, certifier_id=certifier.id, course_id=course.id,
                      release=course.curriculum_release)
@@ -388,6 +395,7 @@ def _set_status(actor, cert: Certification, status: str, reason: str, event: str
         cert.save()
         CertificationEvent.create(certification=cert, event=event, by_user_id=getattr(actor, "id", None),
                                   reason=reason.strip())
+        keep.certification_status_changed(cert.person_id, cert.course.site_id)
         audit.record(actor, f"certification.{event}", "certification", cert.id, f"Certification {event}",
                      person_id=cert.person_id)
     return cert

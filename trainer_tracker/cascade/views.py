@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
@@ -9,15 +11,24 @@ from peewee import fn
 from .. import access
 from ..accounts import roles
 from ..audit.history import history
-from ..dashboard import cache
 from ..errors import Refused
-from ..web import once
+from ..web import listing, once, pickers
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
 from ..web.paging import page_number
 from . import lineage, services
-from .blueprint import PEOPLE_VIEWERS, bp, managed_course, managed_delivery, managed_site, person_choices, site_choices
+from .blueprint import (
+    PEOPLE_VIEWERS,
+    bind_courses,
+    bind_people,
+    bp,
+    managed_course,
+    managed_delivery,
+    managed_site,
+    person_choices,
+    site_choices,
+)
 from .forms import (
     AttendanceForm,
     CertifyForm,
@@ -49,19 +60,62 @@ TREE_PAGE_SIZE = 100  # people per page of the cascade tree
 @bp.get("/people")
 @allow(*roles.CASCADE_VIEWERS)
 def people():
-    query = (access.people(current_user).join(Site, on=(Person.site == Site.id)).select(Person, Site)
-             .order_by(Site.code, Person.family_name, Person.given_name))
-    site_code = request.args.get("site", "").upper()
+    """Everyone this user may see, a page at a time: by site and certification, or by name."""
+    sites = visible_sites(current_user)
+    site_code = listing.choice("site", {s.code for s in sites})
+    status = listing.choice("status", PERSON_STATUSES)
+    words = listing.search_text()
+    query = access.people(current_user).join(Site, on=(Person.site == Site.id)).select(Person, Site)
     if site_code:
         query = query.where(Site.code == site_code)
-    rows = list(query)
-    gens = lineage.generations([p.id for p in rows]) if rows else {}
+    for word in words.split()[:5]:
+        query = query.where(listing.contains(Person.given_name, word) | listing.contains(Person.family_name, word))
+    query = _with_certification_status(query, status)
+    page = listing.paged(query.order_by(Site.code, Person.family_name, Person.given_name, Person.id))
+    ids = [p.id for p in page.rows]
+    gens = {p.id: p.generation for p in page.rows}  # kept on the row (figures/generations.py)
     latest = {}
-    for cert in (Certification.select().where(Certification.person.in_([p.id for p in rows]))
-                 .order_by(Certification.certified_on, Certification.id)):
-        latest[cert.person_id] = cert
-    return render_template("cascade/people.html", people=rows, gens=gens, latest=latest, site_code=site_code,
+    if ids:
+        for cert in (Certification.select().where(Certification.person.in_(ids))
+                     .order_by(Certification.certified_on, Certification.id)):
+            latest[cert.person_id] = cert
+    filters = [{"name": "q", "label": "Name", "value": words, "width": 20},
+               {"name": "site", "label": "Site", "value": site_code,
+                "options": [("", "All sites")] + [(s.code, s.name) for s in sites]},
+               {"name": "status", "label": "Certification", "value": status,
+                "options": [("", "Any")] + list(PERSON_STATUSES.items())}]
+    return render_template("cascade/people.html", page=page, gens=gens, latest=latest, filters=filters,
                            can_add=access.can_manage_people(current_user))
+
+
+PERSON_STATUSES = {"active": "Certified and active", "lapsed": "Certification lapsed", "revoked": "Revoked",
+                   "none": "Not certified", "founding": "Founding trainers"}
+
+
+def _with_certification_status(query, status: str):
+    today = dt.date.today()
+    active = Certification.select(Certification.person).where(
+        (Certification.status == "active") & ((Certification.expires_on >= today) | Certification.expires_on.is_null()))
+    if status == "active":
+        return query.where(Person.id.in_(active))
+    if status == "lapsed":
+        lapsed = Certification.select(Certification.person).where(
+            (Certification.status == "lapsed") | ((Certification.status == "active") & (Certification.expires_on < today)))
+        return query.where(Person.id.in_(lapsed) & Person.id.not_in(active))
+    if status == "revoked":
+        return query.where(Person.id.in_(Certification.select(Certification.person)
+                                         .where(Certification.status == "revoked")) & Person.id.not_in(active))
+    if status == "none":
+        return query.where(Person.id.not_in(Certification.select(Certification.person))
+                           & (Person.founding_trainer == False))  # noqa: E712
+    if status == "founding":
+        return query.where(Person.founding_trainer == True)  # noqa: E712
+    return query
+
+
+def visible_sites(user) -> list[Site]:
+    query = Site.select().order_by(Site.name)
+    return list(query.where(Site.id == user.site_id)) if user.role == roles.SITE_LEAD else list(query)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -128,11 +182,33 @@ def person(person_id: int):
 @bp.get("/courses")
 @allow(*roles.CASCADE_VIEWERS)
 def courses():
-    rows = list(access.courses(current_user).join(Site).select(Course, Site).order_by(Course.starts_on.desc()))
+    """The courses this user may see, newest first, a page at a time: by site, stage, dates or title."""
+    sites = Site.select().order_by(Site.name)
+    site_code = listing.choice("site", {s.code for s in sites})
+    stage = listing.choice("stage", {"1", "2"})
+    since, until, words = listing.date_arg("from"), listing.date_arg("to"), listing.search_text()
+    query = access.courses(current_user).join(Site).select(Course, Site)
+    if site_code:
+        query = query.where(Site.code == site_code)
+    if stage:
+        query = query.where(Course.stage == int(stage))
+    if since:
+        query = query.where(Course.ends_on >= since)
+    if until:
+        query = query.where(Course.starts_on <= until)
+    for word in words.split():
+        query = query.where(listing.contains(Course.title, word))
+    page = listing.paged(query.order_by(Course.starts_on.desc(), Course.id.desc()))
+    ids = [c.id for c in page.rows]
     counts = dict(CourseTrainee.select(CourseTrainee.course, fn.COUNT(CourseTrainee.id))
-                  .where(CourseTrainee.course.in_([c.id for c in rows]) if rows else False)
-                  .group_by(CourseTrainee.course).tuples()) if rows else {}
-    return render_template("cascade/courses.html", courses=rows, counts=counts,
+                  .where(CourseTrainee.course.in_(ids)).group_by(CourseTrainee.course).tuples()) if ids else {}
+    filters = [{"name": "q", "label": "Title", "value": words, "width": 20},
+               {"name": "site", "label": "Site", "value": site_code,
+                "options": [("", "All sites")] + [(s.code, s.name) for s in sites]},
+               {"name": "stage", "label": "Stage", "value": stage, "options": [("", "Both"), ("1", "1"), ("2", "2")]},
+               {"name": "from", "label": "Running on or after", "value": since.isoformat() if since else "", "type": "date"},
+               {"name": "to", "label": "Running on or before", "value": until.isoformat() if until else "", "type": "date"}]
+    return render_template("cascade/courses.html", page=page, counts=counts, filters=filters,
                            can_add=current_user.role in roles.STAFF)
 
 
@@ -189,8 +265,13 @@ def add_trainer(course_id: int):
     found = managed_course(course_id)
     form = PersonChoiceForm()
     form.person.label.text = "Trainer"
-    form.person.choices = person_choices(access.people(current_user))
-    if form.validate_on_submit():
+    # Founding trainers and certified people who are not on the course already.
+    on_course = (CourseTrainer.select(CourseTrainer.person).where(CourseTrainer.course == found)
+                 | CourseTrainee.select(CourseTrainee.person).where(CourseTrainee.course == found))
+    certified = Certification.select(Certification.person).where(Certification.status == "active")
+    bind_people(form.person, access.people(current_user).where(
+        (Person.founding_trainer | Person.id.in_(certified)) & Person.id.not_in(on_course)))
+    if not pickers.searching() and form.validate_on_submit():
         try:
             chosen = access.person(current_user, form.person.data)
             services.add_trainer(current_user, found, chosen)
@@ -209,8 +290,11 @@ def enrol(course_id: int):
     found = managed_course(course_id)
     form = PersonChoiceForm()
     form.person.label.text = "Trainee"
-    form.person.choices = person_choices(access.people(current_user).where(Person.founding_trainer == False))  # noqa: E712
-    if form.validate_on_submit():
+    on_course = (CourseTrainer.select(CourseTrainer.person).where(CourseTrainer.course == found)
+                 | CourseTrainee.select(CourseTrainee.person).where(CourseTrainee.course == found))
+    bind_people(form.person, access.people(current_user).where(
+        (Person.founding_trainer == False) & Person.id.not_in(on_course)))  # noqa: E712
+    if not pickers.searching() and form.validate_on_submit():
         try:
             chosen = access.person(current_user, form.person.data)
             services.enrol(current_user, found, chosen)
@@ -398,10 +482,13 @@ def renew(certification_id: int):
     if not access.can_manage_people(current_user, cert.person.site_id):
         abort(403)
     form = RenewForm()
-    form.course.choices = [("", "Choose a course")] + [(c.id, f"{c.title} ({c.starts_on:%Y-%m-%d})")
-                                                      for c in access.courses(current_user).order_by(Course.starts_on.desc())]
-    form.certifier.choices = person_choices(access.people(current_user))
-    if form.validate_on_submit():
+    bind_courses(form.course, access.courses(current_user))
+    # A renewal is given by someone of an earlier generation (founding trainers included).
+    certifiers = access.people(current_user)
+    if cert.person.generation is not None:
+        certifiers = certifiers.where(Person.generation < cert.person.generation)
+    bind_people(form.certifier, certifiers)
+    if not pickers.searching() and form.validate_on_submit():
         course = access.course(current_user, form.course.data)
         certifier = Person.get_or_none(Person.id == form.certifier.data)
         try:
@@ -425,33 +512,46 @@ def tree():
     site = Site.get_or_none(Site.code == site_code) if site_code else None
     if current_user.role == roles.SITE_LEAD:
         site = Site.get_by_id(current_user.site_id)
-    visible = None
+    # The tree is read a page at a time in the order of each person's kept tree path (founding
+    # trainer down to them: figures/generations.py), so the national cascade costs one page.
+    scope = Person.tree_path.is_null(False)
+    if site is not None:
+        scope &= Person.site == site.id
     if current_user.role not in roles.CENTRAL:
-        visible = {pid for (pid,) in access.people(current_user).select(Person.id).tuples()}
-    site_id = site.id if site else None
-
-    def compute() -> list[tuple]:
-        rows: list[tuple] = []
-
-        def walk(nodes, parent=None):
-            for node in nodes:
-                rows.append((node, parent))
-                walk(node.children, node)
-
-        walk(lineage.tree(site_id, visible))
-        return rows
-
-    # The whole national cascade is tens of thousands of people: kept until the data changes (for
-    # central roles, whose view is the same) and shown a page of people at a time.
-    rows = cache.cached("cascade-tree", (site_id,), compute) if visible is None else compute()
-    pages = max(1, -(-len(rows) // TREE_PAGE_SIZE))
+        scope &= Person.id.in_(access.people(current_user).select(Person.id))
+    query = (Person.select(Person.id, Person.given_name, Person.family_name, Site.code, Person.generation,
+                           Person.tree_path)
+             .join(Site, on=(Person.site == Site.id)).where(scope))
+    total = query.count()
+    pages = max(1, -(-total // TREE_PAGE_SIZE))
     page = min(page_number(), pages)
-    shown = rows[(page - 1) * TREE_PAGE_SIZE: page * TREE_PAGE_SIZE]
-    on_page = {node.id for node, _ in shown}
+    found = list(query.order_by(Person.tree_path).paginate(page, TREE_PAGE_SIZE).tuples())
+    ancestors = {int(a) for *_, path in found for a in path.split("/")[:-1]}
+    # The nearest ancestor in scope is each person's parent here (someone in another site or out
+    # of view is skipped, so the shape stays readable).
+    in_scope = {pid: (f"{given} {family}", code, generation) for pid, given, family, code, generation in
+                Person.select(Person.id, Person.given_name, Person.family_name, Site.code, Person.generation)
+                .join(Site, on=(Person.site == Site.id))
+                .where(scope & Person.id.in_(sorted(ancestors))).tuples()} if ancestors else {}
+    nodes = {pid: lineage.TreeNode(pid, f"{given} {family}", code, generation,
+                                   int(path.split("/")[-2]) if "/" in path else None, [])
+             for pid, given, family, code, generation, path in found}
+    rows = []
+    for pid, *_, path in found:
+        parent_id = next((int(a) for a in reversed(path.split("/")[:-1]) if int(a) in nodes or int(a) in in_scope),
+                         None)
+        parent = nodes.get(parent_id)
+        if parent is None and parent_id is not None:
+            name, code, generation = in_scope[parent_id]
+            parent = lineage.TreeNode(parent_id, name, code, generation, None, [])
+        if parent_id in nodes:
+            nodes[parent_id].children.append(nodes[pid])
+        rows.append((nodes[pid], parent))
+    on_page = set(nodes)
     # People whose trainer is on another page start their own branch here.
-    page_roots = [node for node, parent in shown if parent is None or parent.id not in on_page]
+    page_roots = [node for node, parent in rows if parent is None or parent.id not in on_page]
     sites = list(Site.select().order_by(Site.name))
-    return render_template("cascade/tree.html", roots=page_roots, rows=shown, on_page=on_page, site=site, sites=sites,
-                           page=page, pages=pages, total=len(rows), first=(page - 1) * TREE_PAGE_SIZE + 1,
+    return render_template("cascade/tree.html", roots=page_roots, rows=rows, on_page=on_page, site=site, sites=sites,
+                           page=page, pages=pages, total=total, first=(page - 1) * TREE_PAGE_SIZE + 1,
                            can_filter=current_user.role in roles.CENTRAL or current_user.role == roles.TRAINER)
 

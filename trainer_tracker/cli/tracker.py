@@ -34,6 +34,7 @@ def init() -> None:
 
     from ..cascade.corrections import ensure_sites
     from ..db import database
+    from ..figures.rebuild import ensure_current
     from ..migrate import upgrade
 
     app = app_for_command()
@@ -42,12 +43,56 @@ def init() -> None:
         try:
             applied = upgrade()
             created = ensure_sites(None, programme().get("sites") or [])
+            rebuilt = ensure_current()
         finally:
             database.close()
     click.echo(f"database: {_shown(app.config['DATABASE_URL'])}")
     click.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; up to date"))
     click.echo("sites: " + (", ".join(f"{s.code} ({s.name}) added" for s in created) if created
                             else "all sites in the programme configuration are there"))
+    click.echo("kept figures: " + (f"rebuilt ({', '.join(rebuilt)} changed)" if rebuilt else "up to date"))
+
+
+@tracker.command("refresh-figures")
+def refresh_figures() -> None:
+    """Rebuild every figure kept in the database (dashboard counts, fidelity sums, assessments due,
+    generations) from the raw records. Safe at any time; writes wait while it runs."""
+    import time
+
+    from ..db import database
+    from ..figures.rebuild import rebuild
+
+    app = app_for_command()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            started = time.perf_counter()
+            rebuild()
+        finally:
+            database.close()
+    click.echo(f"kept figures rebuilt from the records in {time.perf_counter() - started:.1f} s")
+
+
+def _keep_figures_current(app) -> None:
+    """Before serving: rebuild the kept figures if what they were built with has changed (a new
+    instrument schedule, a new kind of figure after an upgrade)."""
+    from ..db import database
+    from ..figures.rebuild import ensure_current
+    from ..migrate import pending
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            waiting = pending()
+            if waiting:
+                raise click.ClickException(
+                    f"The database needs {len(waiting)} update(s) first ({', '.join(waiting)}): run "
+                    "`cascade tracker init` (it applies them and keeps your data).")
+            rebuilt = ensure_current()
+        finally:
+            database.close()
+    if rebuilt:
+        click.echo(f"kept figures rebuilt ({', '.join(rebuilt)} changed)")
 
 
 def _shown(url: str) -> str:
@@ -88,6 +133,7 @@ def demo(reset: bool) -> None:
     from ..accounts.models import User
     from ..db import database
     from ..devload.demo import load
+    from ..figures.rebuild import ensure_current
     from ..migrate import upgrade
 
     app = app_for_command()
@@ -103,6 +149,7 @@ def demo(reset: bool) -> None:
         if User.select().exists():
             raise click.ClickException("The database already has data. Use --reset to start again.")
         counts, password = load(load_curriculum(Path(app.config["CONTENT_ROOT"]) / "curriculum")), DEMO_PASSWORD
+        ensure_current()
         database.close()
     click.echo(f"demo loaded into {_shown(url)}: {counts}")
     click.echo(f"demo accounts (password '{password}'): admin@example.org, lead@example.org, "
@@ -131,7 +178,8 @@ def run(host: str, port: int, demo_mode: bool, site_dir: Path | None, production
             raise click.ClickException(
                 f"Refusing to start: CASCADE_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters "
                 f"(it is {len(key)}). Make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
-        app_for_command(needs_secret=True)  # a bad setting stops here, in one line, not in every worker
+        app = app_for_command(needs_secret=True)  # a bad setting stops here, in one line, not in every worker
+        _keep_figures_current(app)
         from ..serve import run_gunicorn
 
         run_gunicorn(host, port, workers)
@@ -141,6 +189,7 @@ def run(host: str, port: int, demo_mode: bool, site_dir: Path | None, production
         os.environ["CASCADE_SECRET_KEY"] = secrets.token_hex(32)
     config = {"SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False, "DEMO": True} if demo_mode else {}
     app = app_for_command(needs_secret=True, **config)
+    _keep_figures_current(app)
     click.echo(f"tracker on http://{host}:{port}/" + (f"  (training site on http://{host}:{port}/site/)"
                                                       if site_dir else ""))
     app.run(host=host, port=port, threaded=True, use_reloader=False)

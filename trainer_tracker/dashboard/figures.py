@@ -1,17 +1,15 @@
-"""Cascade figures against the programme's targets, in a fixed number of queries."""
+"""Cascade figures against the programme's targets, read from the counts kept per site
+(figures/counts.py): one query whatever the size of the programme."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import fn
-
 from cascade.config import programme
 
-from ..cascade.models import Certification, Course, Person, Site
-from ..support.models import Carer, Contact, Match
-from .cache import cached
+from ..cascade.models import Site
+from ..figures import counts
 
 
 @dataclass
@@ -33,81 +31,36 @@ class StageFigures:
 
 
 def cascade_figures(site_id: int | None = None, today: dt.date | None = None) -> dict:
-    """Targets and actuals per stage (optionally for one site), plus support activity.
-
-    Kept until the data changes (dashboard/cache.py): the figures count every contact and match.
-    """
-    today = today or dt.date.today()
-    return cached("cascade_figures", (site_id, today), lambda: _cascade_figures(site_id, today))
-
-
-def _cascade_figures(site_id: int | None, today: dt.date) -> dict:
+    """Targets and actuals per stage (optionally for one site), plus support activity."""
     targets = programme().get("targets", {})
     sites = {s.id: s for s in Site.select().order_by(Site.name)}
+    totals, by_site = counts.read(site_id)
     stages = {stage: StageFigures(stage, int(targets.get(f"stage_{stage}", {}).get("peer_supporters", 0)),
                                   int(targets.get(f"stage_{stage}", {}).get("carers", 0)))
               for stage in (1, 2)}
-    for figures in stages.values():
+    for stage, figures in stages.items():
+        figures.supporters_certified = totals.get(f"supporters_stage_{stage}", 0)
+        figures.carers_supported = totals.get(f"carers_stage_{stage}", 0)
         for s in sites.values():
             if site_id is None or s.id == site_id:
-                figures.by_site[s.code] = {"name": s.name, "supporters": 0, "carers": 0}
-
-    certified = (Certification.select(Certification.stage, Person.site, fn.COUNT(fn.DISTINCT(Certification.person)))
-                 .join(Person, on=(Certification.person == Person.id))
-                 .where(Certification.renewal_of.is_null() & (Certification.status != "revoked"))
-                 .group_by(Certification.stage, Person.site))
-    if site_id is not None:
-        certified = certified.where(Person.site == site_id)
-    for stage, person_site, count in certified.tuples():
-        if stage in stages:
-            stages[stage].supporters_certified += count
-            stages[stage].by_site.setdefault(sites[person_site].code, {"name": sites[person_site].name,
-                                                                      "supporters": 0, "carers": 0})
-            stages[stage].by_site[sites[person_site].code]["supporters"] += count
-
-    original = Certification.alias("original")
-    supported = (Match.select(original.stage, Carer.site, fn.COUNT(fn.DISTINCT(Match.carer)))
-                 .join(Carer, on=(Match.carer == Carer.id))
-                 .join(original, on=((original.person == Match.supporter) & original.renewal_of.is_null()))
-                 .group_by(original.stage, Carer.site))
-    if site_id is not None:
-        supported = supported.where(Carer.site == site_id)
-    for stage, carer_site, count in supported.tuples():
-        if stage in stages:
-            stages[stage].carers_supported += count
-            stages[stage].by_site.setdefault(sites[carer_site].code, {"name": sites[carer_site].name,
-                                                                     "supporters": 0, "carers": 0})
-            stages[stage].by_site[sites[carer_site].code]["carers"] += count
-
-    activity = (Contact.select(fn.COUNT(Contact.id), fn.COALESCE(fn.SUM(Contact.duration_minutes), 0))
-                .where(Contact.voided_at.is_null()))
-    if site_id is not None:  # (every contact has a match and every match a carer: no join needed for all sites)
-        activity = activity.join(Match).join(Carer, on=(Match.carer == Carer.id))
-    active = Match.select(fn.COUNT(Match.id)).join(Carer, on=(Match.carer == Carer.id)).where(Match.ended_on.is_null())
-    waiting = Carer.select(fn.COUNT(Carer.id)).where(Carer.status == "waiting")
-    courses = Course.select(fn.COUNT(Course.id))
-    if site_id is not None:
-        activity = activity.where(Carer.site == site_id)
-        active = active.where(Carer.site == site_id)
-        waiting = waiting.where(Carer.site == site_id)
-        courses = courses.where(Course.site == site_id)
-    contacts, minutes = activity.tuples().get()
+                values = by_site.get(s.id, {})
+                figures.by_site[s.code] = {"name": s.name, "supporters": values.get(f"supporters_stage_{stage}", 0),
+                                           "carers": values.get(f"carers_stage_{stage}", 0)}
     return {
         "stages": [stages[1], stages[2]],
-        "contacts": contacts,
-        "contact_hours": round((minutes or 0) / 60, 1),
-        "active_matches": active.scalar(),
-        "carers_waiting": waiting.scalar(),
-        "courses": courses.scalar(),
+        "contacts": totals.get(counts.CONTACTS, 0),
+        "contact_hours": round(totals.get(counts.MINUTES, 0) / 60, 1),
+        "active_matches": totals.get("active_matches", 0),
+        "carers_waiting": totals.get("carers_waiting", 0),
+        "courses": totals.get("courses", 0),
         "caseload_cap": int(programme().get("caseload_cap", 3)),
         "site": sites.get(site_id),
     }
 
 
 def generation_counts(site_id: int | None = None) -> dict[int, int]:
-    """How many people (of a site) are in each generation; counted in the database, kept until the
-    data changes."""
-    from ..cascade.lineage import generation_totals
-
-    return cached("generation_counts", (site_id,), lambda: generation_totals(site_id))
-
+    """How many people (of a site) are in each generation."""
+    totals, _ = counts.read(site_id)
+    found = {int(name.removeprefix("generation_")): value for name, value in totals.items()
+             if name.startswith("generation_") and value}
+    return dict(sorted(found.items()))

@@ -171,6 +171,9 @@ def _after_bulk(generator: Programme, scale: float, seed: int) -> None:
         _reset_sequences()
     for email, role, code, person_id in _accounts(generator):
         create_user(None, email, role, DEMO_PASSWORD, site_code=code, person_id=person_id)
+    from ..figures.rebuild import rebuild
+
+    rebuild()  # the rows went in in bulk, past the services: every kept figure from them
     with write_transaction():
         audit.record(None, "synth.load", "database", None, f"Synthetic programme loaded at scale {scale}",
                      scale=scale, seed=seed, **generator.summary)

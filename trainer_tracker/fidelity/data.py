@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cascade.assessments.checklists import all_checklists, load_checklists
-from cascade.stats.fidelity.figures import FidelityRecord
+from cascade.stats.fidelity.records import FidelityRecord
 
 from ..cascade.lineage import generations
 from ..cascade.models import Course, ModuleDelivery, Site
@@ -25,39 +25,6 @@ def checklists_for(content_root: Path, curriculum) -> dict[tuple[str, str], obje
 @lru_cache(maxsize=4)
 def _load_checklist_files(root: str):
     return load_checklists(Path(root) / "assessments" / "checklists")
-
-
-def version() -> tuple:
-    """Changes whenever a fidelity figure could: a record added (records are never edited or
-    deleted) or a certification changed (generations come from the lineage). See
-    dashboard/cache.py's table_version for why a count of the latest rows goes with the highest id."""
-    from ..cascade.models import CertificationEvent
-    from ..dashboard.cache import table_version
-
-    return table_version(Row) + table_version(CertificationEvent)
-
-
-def section_counts(site_id: int | None = None) -> list[tuple[str, str, int]]:
-    """(checklist id, version, records) for every checklist version recorded (in the site)."""
-    from peewee import fn
-
-    if site_id is None:
-        query = Row.select(Row.checklist_id, Row.checklist_version, fn.COUNT(Row.id)).group_by(
-            Row.checklist_id, Row.checklist_version)
-        return [tuple(r) for r in query.tuples()]
-    counts: dict[tuple[str, str], int] = {}
-    deliveries = (Row.select(Row.checklist_id, Row.checklist_version, fn.COUNT(Row.id))
-                  .join(ModuleDelivery, on=(Row.delivery == ModuleDelivery.id))
-                  .join(Course, on=(ModuleDelivery.course == Course.id))
-                  .where(Course.site == site_id).group_by(Row.checklist_id, Row.checklist_version))
-    contacts = (Row.select(Row.checklist_id, Row.checklist_version, fn.COUNT(Row.id))
-                .join(Contact, on=(Row.contact == Contact.id)).join(Match, on=(Contact.match == Match.id))
-                .join(Carer, on=(Match.carer == Carer.id))
-                .where(Carer.site == site_id).group_by(Row.checklist_id, Row.checklist_version))
-    for query in (deliveries, contacts):
-        for cid, ver, n in query.tuples():
-            counts[(cid, ver)] = counts.get((cid, ver), 0) + n
-    return [(cid, ver, n) for (cid, ver), n in counts.items()]
 
 
 def _raw(query):
@@ -91,7 +58,8 @@ def records(*, site_id: int | None = None, record_ids: list[int] | None = None,
                     .join(Contact, on=(Row.contact == Contact.id))
                     .join(Match, on=(Contact.match == Match.id))
                     .join(Carer, on=(Match.carer == Carer.id))
-                    .join(Site, on=(Carer.site == Site.id)))
+                    .join(Site, on=(Carer.site == Site.id))
+                    .where(Contact.voided_at.is_null()))  # a voided contact's ratings leave the figures
     if site_id is not None:
         delivery_rows = delivery_rows.where(Course.site == site_id)
         contact_rows = contact_rows.where(Carer.site == site_id)

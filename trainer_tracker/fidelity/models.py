@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, IntegerField, TextField
 
 from ..cascade.models import ModuleDelivery, Person
 from ..db import BaseModel
+from ..figures.models import FidelityOccasion
 from ..support.models import Contact
 
 
@@ -30,6 +31,11 @@ class FidelityRecord(BaseModel):
     notes = TextField(default="")
     recorded_by_user_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow)
+    percent = DoubleField(null=True)  # this record's own fidelity %; NULL: no item applied
+    occasion = ForeignKeyField(FidelityOccasion, null=True, on_delete="SET NULL")  # kept with the figures
+
+    class Meta:
+        indexes = ((("checklist_id", "checklist_version", "percent"), False),)
 
 
 class FidelityItemScore(BaseModel):

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cascade.assessments.checklists import Checklist
-from cascade.content.versions import Version
+from cascade.assessments.checklist_model import Checklist
+from cascade.content.semver import Version
+from cascade.stats.fidelity.records import fidelity_percent
 
 from ..audit import service as audit
 from ..cascade.models import ModuleDelivery, Person
 from ..db import write_transaction
 from ..errors import Refused
+from ..figures import keep
 from ..support.models import Contact
 from .models import FidelityItemScore, FidelityRecord
 
-# Role names are the checklist definitions' own (cascade.assessments.checklists.RATER_ROLES).
+# Role names are the checklist definitions' own (cascade.assessments.checklist_model.RATER_ROLES).
 RATER_ROLES = {
     "observer": "An observer",
     "trainer-self": "The trainer (self-rating)",
@@ -85,10 +87,11 @@ def record(actor, checklist: Checklist, *, rater_role: str, rated_on: dt.date, s
         row = FidelityRecord.create(
             checklist_id=checklist.id, checklist_version=str(checklist.version), delivery=delivery, contact=contact,
             rater=rater, rater_role=rater_role, rated_on=rated_on, notes=notes.strip(),
-            recorded_by_user_id=getattr(actor, "id", None))
+            recorded_by_user_id=getattr(actor, "id", None), percent=fidelity_percent(scores))
         FidelityItemScore.insert_many([
             {"record": row.id, "item_id": item_id, "score": score} for item_id, score in scores.items()
         ]).execute()
+        keep.fidelity_recorded(row.id)
         applicable = [s for s in scores.values() if s is not None]
         audit.record(actor, "fidelity.record", "fidelity_record", row.id,
                      f"Fidelity checklist {checklist.id} {checklist.version} recorded",

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from cascade.stats.fidelity import report
-from cascade.stats.fidelity.figures import FidelitySettings, score_items
+from cascade.stats.fidelity.records import FidelitySettings, score_items
 
 from .. import access
 from ..accounts import roles
 from ..cascade.models import Course, CourseTrainer, ModuleDelivery, Person, Site
 from ..errors import NotVisible, Refused
+from ..figures import fidelity as kept
+from ..figures.models import FidelityOccasion
 from ..support.models import Carer, Contact, Match
-from ..web import once
+from ..web import listing, once, pickers
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
@@ -27,8 +27,6 @@ from .models import FidelityItemScore, FidelityRecord
 
 bp = Blueprint("fidelity", __name__)
 DETAIL_ROLES = (roles.ADMIN, roles.PROGRAMME_LEAD, roles.SITE_LEAD)  # may see records behind figures
-PEOPLE_SHOWN = 50  # trainers or peer supporters listed on the dashboard, lowest fidelity first
-REFRESH_SECONDS = 300.0  # at most one background recomputation of a checklist's figures per 5 minutes per process
 
 
 def _checklists():
@@ -44,13 +42,14 @@ def _latest(checklists: dict, checklist_id: str):
 
 def _record_form(checklist, occasion_label: str, rater_query, back: str, save):
     role_choices = [(r, services.RATER_ROLES[r]) for r in services.allowed_roles(checklist)]
-    raters = [("", "Not a person in the cascade (e.g. the carer)")] + [
-        (p.id, p.name) for p in rater_query.order_by(Person.family_name, Person.given_name)]
-    Form = checklist_form(checklist, raters, role_choices)
+    Form = checklist_form(checklist, [], role_choices)
     form = Form()
     if request.method == "GET" and current_user.person_id:
         form.rater.data = current_user.person_id
-    if form.validate_on_submit():
+    pickers.bind(form.rater, rater_query, label=lambda p: p.name, search=[Person.given_name, Person.family_name],
+                 order=[Person.family_name, Person.given_name, Person.id],
+                 blank="Not a person in the cascade (e.g. the carer)", noun="people")
+    if not pickers.searching() and form.validate_on_submit():
         rater = Person.get_or_none(Person.id == form.rater.data) if form.rater.data else None
         try:
             with once.claim(form):
@@ -132,14 +131,13 @@ def _chart(label: str, figures: list[dict], name) -> str:
 @bp.get("/fidelity")
 @allow(*roles.AGGREGATE_VIEWERS)
 def dashboard():
-    from ..dashboard import cache
-
     site_id = _scope_site()
     detail = current_user.role in DETAIL_ROLES
     settings = FidelitySettings.from_programme()
-    counts, _, _ = cache.refreshed("fidelity-sections", (site_id,), lambda: data.section_counts(site_id),
-                                   data.version)  # a count over every record: kept like the figures
-    sections = sorted(({"checklist_id": cid, "checklist_version": ver, "records": n} for cid, ver, n in counts),
+    # Every figure here is read from sums kept in the database as records come in
+    # (figures/fidelity.py): a few indexed queries whatever the number of records.
+    sections = sorted(({"checklist_id": cid, "checklist_version": ver, "records": n}
+                       for cid, ver, n in kept.sections(site_id)),
                       key=lambda s: (-s["records"], s["checklist_id"], s["checklist_version"]))
     chosen_id, chosen_version = request.args.get("checklist"), request.args.get("version")
     if chosen_id and "@" in chosen_id:
@@ -147,32 +145,16 @@ def dashboard():
     chosen = next((s for s in sections if s["checklist_id"] == chosen_id and
                    (chosen_version is None or s["checklist_version"] == chosen_version)), None)
     chosen = chosen or (sections[0] if sections else None)
-    section, attention, computed_at, stale = None, [], None, False
+    checklists = _checklists()
+    section, attention = None, []
     if chosen is not None:
         key = (chosen["checklist_id"], chosen["checklist_version"])
-
-        def compute() -> dict:
-            records = data.records(site_id=site_id, checklist=key)
-            if not records:
-                return {"section": None, "attention": []}
-            section = report.section(records, settings, include_people=detail)
-            if "by_person" in section:
-                # Thousands of peer supporters nationally: the page lists those with the lowest
-                # fidelity (the CSV export and `cascade report fidelity` have everyone).
-                people = section["by_person"]
-                section["people_total"] = len(people)
-                section["by_person"] = sorted(people, key=lambda f: (f["mean"] is None, f["mean"] or 0,
-                                                                     str(f["group"])))[:PEOPLE_SHOWN]
-            return {"section": section, "attention": _needs_attention(records, settings) if detail else []}
-
-        # Figures over every record of a checklist take seconds at national scale: they are kept
-        # until a record or certification changes, and then recomputed in the background while
-        # the earlier figures are shown with their time (docs/benchmarks.md).
-        snapshot, computed_at, stale = cache.refreshed(
-            "fidelity-section", (site_id, detail, key), compute, data.version,
-            background=cache.background_runner(), min_interval=REFRESH_SECONDS)
-        section, attention = snapshot["section"], snapshot["attention"]
-    checklists = _checklists()
+        checklist = checklists.get(key)
+        kind = None if checklist is None else (
+            "trainer_id" if checklist.applies_to == "module-delivery" else "cps_id")
+        section = kept.section(key, site_id, settings, include_people=detail, person_kind=kind)
+        if detail and section is not None:
+            attention = kept.low_records(key, site_id, settings.low_max)
     titles = {key[0]: checklist.title for key, checklist in checklists.items()}
     names = {}
     if section is not None and detail and "by_person" in section:
@@ -195,53 +177,67 @@ def dashboard():
                      "drift_flag_points": settings.drift_flag_points}
     return render_template("fidelity/dashboard.html", section=section, sections=sections, chosen=chosen,
                            titles=titles, names=names, component_text=component_text, modules=modules,
-                           detail=detail, attention=attention, charts=charts, settings=settings_view,
-                           computed_at=dt.datetime.fromtimestamp(computed_at) if computed_at else None,
-                           stale=stale)
+                           detail=detail, attention=attention, charts=charts, settings=settings_view)
 
 
-def _needs_attention(records, settings) -> list[dict]:
-    """Records of one checklist version scored in the low band, lowest first."""
-    rows = []
-    for r in records:
-        scored = score_items(r.scores, settings)
-        if scored.percent is not None and scored.band == "low":
-            rows.append({"record_id": r.record_id, "percent": scored.percent, "site": r.site,
-                         "generation": r.generation, "module_id": r.module_id, "rater_role": r.rater_role})
-    return sorted(rows, key=lambda row: row["percent"])[:25]
+BANDS = {"low": "Low", "moderate": "Moderate", "high": "High", "none": "Nothing applied"}
 
 
 @bp.get("/fidelity/records")
 @allow(*DETAIL_ROLES)
 def records_list():
-    """Drill-down: the records behind a figure (filter by checklist, version, generation, site, item, band)."""
-    records = data.records(site_id=_scope_site())
-    args = request.args
+    """Drill-down: the records behind a figure (filter by checklist, version, generation, site,
+    module, core component, band), lowest fidelity first, a page at a time."""
     settings = FidelitySettings.from_programme()
-    rows = []
-    for r in records:
-        if args.get("checklist") and r.checklist_id != args["checklist"]:
-            continue
-        if args.get("version") and r.checklist_version != args["version"]:
-            continue
-        if args.get("generation") and str(r.generation) != args["generation"]:
-            continue
-        if args.get("site") and r.site != args["site"]:
-            continue
-        if args.get("module") and r.module_id != args["module"]:
-            continue
-        item = args.get("item")
-        if item and r.scores.get(item) is None:
-            continue
-        scored = score_items(r.scores, settings)
-        if args.get("band") and scored.band != args["band"]:
-            continue
-        rows.append({"record": r, "percent": scored.percent, "band": scored.band,
-                     "item_score": r.scores.get(item) if item else None})
-    rows.sort(key=lambda row: (row["percent"] is None, row["percent"] or 0))
-    filters = {k: v for k, v in args.items() if v}
-    return render_template("fidelity/records.html", rows=rows[:500], total=len(rows), filters=filters,
-                           modules={m.id: m.title for m in get_curriculum().modules})
+    site_id = _scope_site()
+    sections = sorted(kept.sections(site_id), key=lambda s: (-s[2], s[0], s[1]))
+    checklist_id = request.args.get("checklist") or (sections[0][0] if sections else "")
+    versions = [ver for cid, ver, _ in sections if cid == checklist_id]
+    version = request.args.get("version") if request.args.get("version") in versions else (
+        versions[0] if versions else "")
+    R, Occ = FidelityRecord, FidelityOccasion
+    query = (R.select(R.id, R.checklist_id, R.checklist_version, R.percent, R.rater_role, Occ.site, Occ.generation,
+                      Occ.module_id)
+             .join(Occ, on=(R.occasion == Occ.id))
+             .where((R.checklist_id == checklist_id) & (R.checklist_version == version) & Occ.counted))
+    sites = {s.id: s.code for s in Site.select(Site.id, Site.code)}
+    codes = {code: sid for sid, code in sites.items()}
+    if site_id is not None:
+        query = query.where(Occ.site == site_id)
+    elif request.args.get("site") in codes:
+        query = query.where(Occ.site == codes[request.args["site"]])
+    generation = request.args.get("generation", "")
+    if generation.isdigit() and len(generation) < 3:
+        query = query.where(Occ.generation == int(generation))
+    if request.args.get("module"):
+        query = query.where(Occ.module_id == request.args["module"][:80])
+    item = (request.args.get("item") or "")[:96]
+    if item:
+        query = (query.switch(R).join(FidelityItemScore, on=((FidelityItemScore.record == R.id)
+                                                             & (FidelityItemScore.item_id == item)))
+                 .where(FidelityItemScore.score.is_null(False)).select_extend(FidelityItemScore.score))
+    band = listing.choice("band", BANDS)
+    low, high_min = settings.low_max + 1e-9, settings.high_min - 1e-9
+    if band == "none":
+        query = query.where(R.percent.is_null()).order_by(R.id)
+    else:
+        query = query.where(R.percent.is_null(False))
+        if band == "low":
+            query = query.where(R.percent <= low)
+        elif band == "moderate":
+            query = query.where((R.percent > low) & (R.percent < high_min))
+        elif band == "high":
+            query = query.where(R.percent >= high_min)
+        query = query.order_by(R.percent, R.id)
+    page = listing.paged(query.tuples(), count=False)
+    rows = [{"record_id": r[0], "checklist": f"{r[1]} {r[2]}", "percent": r[3], "band": settings.band(r[3]),
+             "rater_role": r[4], "site": sites.get(r[5]), "generation": r[6], "module_id": r[7],
+             "item_score": r[8] if item else None} for r in page.rows]
+    filters = {k: v for k, v in listing.current_args().items() if k in ("generation", "site", "module", "item", "band")}
+    return render_template("fidelity/records.html", rows=rows, page=page, filters=filters, checklist_id=checklist_id,
+                           version=version, sections=sections, bands=BANDS, band=band, site_scoped=site_id is not None,
+                           site_codes=sorted(codes), modules={m.id: m.title for m in get_curriculum().modules},
+                           titles={key[0]: c.title for key, c in _checklists().items()})
 
 
 @bp.get("/fidelity/records/<int:record_id>")

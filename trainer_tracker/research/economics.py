@@ -12,32 +12,22 @@ from peewee import fn
 
 from cascade.stats.costs import InterventionInputs, intervention_costs, load_unit_costs
 
-from ..cascade.models import Certification, Course, ModuleDelivery
-from ..support.models import Carer, Contact, Match
+from ..figures import counts
 from .models import CostItem
 
 
 def compute(curriculum, *, site_id: int | None = None, table=None) -> dict:
+    """The costs from counts kept per site (figures/counts.py) and the cost lines."""
     table = table or load_unit_costs()
     minutes = {m.id: m.duration_minutes for m in curriculum.modules}
-    deliveries = ModuleDelivery.select(ModuleDelivery.module_id, fn.COUNT(ModuleDelivery.id)).join(Course)
-    contacts = Contact.select(fn.COALESCE(fn.SUM(Contact.duration_minutes), 0)).join(Match).join(
-        Carer, on=(Match.carer == Carer.id)).where(Contact.voided_at.is_null())
+    totals, _ = counts.read(site_id)
     items = (CostItem.select(CostItem.category, CostItem.unit_cost_key, fn.SUM(CostItem.quantity),
                              fn.SUM(CostItem.amount)).where(CostItem.voided_at.is_null()))
-    certified = Certification.select(fn.COUNT(fn.DISTINCT(Certification.person))).join(
-        Course, on=(Certification.course == Course.id)).where(
-        Certification.renewal_of.is_null() & (Certification.status != "revoked"))
-    supported = Match.select(fn.COUNT(fn.DISTINCT(Match.carer))).join(Carer, on=(Match.carer == Carer.id))
     if site_id is not None:
-        deliveries = deliveries.where(Course.site == site_id)
-        contacts = contacts.where(Carer.site == site_id)
         items = items.where(CostItem.site == site_id)
-        certified = certified.where(Course.site == site_id)
-        supported = supported.where(Carer.site == site_id)
-    trainer_minutes = sum(minutes.get(module_id, 0) * count
-                          for module_id, count in deliveries.group_by(ModuleDelivery.module_id).tuples())
-    support_minutes = contacts.scalar() or 0
+    trainer_minutes = sum(minutes.get(name.removeprefix(counts.DELIVERED), 0) * count
+                          for name, count in totals.items() if name.startswith(counts.DELIVERED))
+    support_minutes = totals.get(counts.MINUTES, 0)
     supervision = Decimal(0)
     travel = Decimal(0)
     other: dict[str, Decimal] = {}
@@ -55,7 +45,7 @@ def compute(curriculum, *, site_id: int | None = None, table=None) -> dict:
                                 training_other={k: v for k, v in other.items() if k in ("venue", "materials")},
                                 support_other={k: v for k, v in other.items() if k not in ("venue", "materials")})
     costs = intervention_costs(inputs, table)
-    n_certified, n_supported = certified.scalar() or 0, supported.scalar() or 0
+    n_certified, n_supported = totals.get("certified_on_courses", 0), totals.get("carers_matched", 0)
     result = costs.to_dict()
     result.update({
         "cps_certified": n_certified, "carers_supported": n_supported,

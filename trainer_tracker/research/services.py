@@ -15,8 +15,9 @@ from cascade.stats import adverse
 
 from ..audit import service as audit
 from ..cascade.models import Person, Site
-from ..db import write_transaction
+from ..db import lock_rows, write_transaction
 from ..errors import Refused
+from ..figures import keep
 from ..support.models import Carer
 from .models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 
@@ -83,6 +84,8 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
         raise _item_refusal(exc) from None
     site_id = carer.site_id if carer is not None else person.site_id
     with write_transaction():
+        # Saved twice at once (two tabs, two people): the second waits here, then sees the first.
+        lock_rows(Carer, [carer.id]) if carer is not None else lock_rows(Person, [person.id])
         existing = AssessmentResponse.select().where(
             (AssessmentResponse.instrument_id == instrument.id) & (AssessmentResponse.time_point == time_point)
             & ((AssessmentResponse.carer == carer.id) if carer is not None else (AssessmentResponse.person == person.id)))
@@ -97,6 +100,7 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
             {"response": row.id, "item_id": item.id, "value": _serialise(result.values.get(item.id))}
             for item in instrument.items
         ]).execute()
+        keep.response_saved(carer.id if carer is not None else None, person.id if person is not None else None)
         audit.record(actor, "assessment.record", "assessment_response", row.id,
                      f"{instrument.id} {instrument.version} at {time_point} recorded",
                      instrument=instrument.id, time_point=time_point, respondent=respondent,

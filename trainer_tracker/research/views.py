@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from peewee import Case, fn
 
 from cascade.stats import adverse
 from cascade.stats.costs import load_unit_costs
@@ -18,13 +19,15 @@ from ..accounts import roles
 from ..audit.history import history
 from ..cascade.models import Person, Site
 from ..errors import NotVisible, Refused
+from ..figures import due as owed
+from ..figures.models import AssessmentDue
 from ..support.models import Carer
-from ..web import once
+from ..web import listing, once, pickers
 from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
 from ..web.paging import query_id
-from . import corrections, economics, services, tracking
+from . import corrections, economics, services
 from .forms import (
     AdverseEventForm,
     CostForm,
@@ -92,41 +95,63 @@ def due():
         if code and site_id is None:
             site = Site.get_or_none(Site.code == code)
             site_id = site.id if site else None
-    status = request.args.get("status") or None
-
-    def compute() -> dict:
-        rows = tracking.due_list(registry(), today, site_id=site_id, cps_id=cps_id)
-        summary: dict = {}
-        per_cps: dict = {}
-        for r in rows:
-            summary.setdefault(r.site, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
-            if r.cps_id:
-                per_cps.setdefault(r.cps_id, {"overdue": 0, "due": 0, "due_soon": 0})[r.status] += 1
-        shown = {s: [r for r in rows if r.status == s][:300] for s in ("overdue", "due", "due_soon")}
-        shown[None] = rows[:300]
-        # The peer supporters with most overdue first; a national list is not read past the top.
-        ranked = sorted(per_cps.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["due"], kv[0]))
-        per_cps = {"rows": ranked[:100], "total": len(ranked)}
-        ids = {pid for pid, _ in per_cps["rows"]}
+    status = listing.choice("status", owed.STATUSES) or None
+    # The windows each person owes are kept in the database as the records change
+    # (figures/due.py); today's statuses follow from the dates in a few indexed queries.
+    codes = dict(Site.select(Site.id, Site.code).tuples())
+    summary = {codes.get(site, site): {"overdue": o, "due": d, "due_soon": n}
+               for site, o, d, n in owed.counts(today, AssessmentDue.site, site_id=site_id, cps_id=cps_id)}
+    summary = dict(sorted(summary.items()))
+    totals = {key: sum(c[key] for c in summary.values()) for key in owed.STATUSES}
+    totals[None] = sum(totals.values())
+    per_cps = {"rows": [], "total": 0}
+    names: dict = {}
+    if current_user.role in roles.STAFF:
+        ranked = owed.counts(today, AssessmentDue.cps, site_id=site_id, order_by_overdue=True, limit=PER_CPS_SHOWN)
+        per_cps = {"rows": [(pid, {"overdue": o, "due": d, "due_soon": n}) for pid, o, d, n in ranked if pid],
+                   "total": owed.pending(today, site_id=site_id).select(fn.COUNT(fn.DISTINCT(AssessmentDue.cps))).scalar()}
+        ids = [pid for pid, _ in per_cps["rows"]]
         names = {p.id: p.name for p in Person.select(Person.id, Person.given_name, Person.family_name)
                  .where(Person.id.in_(ids))} if ids else {}
-        totals = {s: sum(1 for r in rows if r.status == s) for s in ("overdue", "due", "due_soon")}
-        totals[None] = len(rows)
-        return {"shown": shown, "totals": totals, "summary": summary, "per_cps": per_cps, "names": names}
-
-    # The programme-wide list takes seconds at national scale: it is kept until the data changes
-    # and then worked out again in the background, at most every two minutes (docs/benchmarks.md).
-    from ..dashboard import cache
-
-    due_list, computed_at, stale = cache.refreshed(
-        "research-due", (today.isoformat(), site_id, cps_id), compute, cache.data_version,
-        background=cache.background_runner() if cps_id is None else None, min_interval=120.0)
-    status = status if status in due_list["shown"] else None
-    return render_template("research/due.html", rows=due_list["shown"][status], total=due_list["totals"][status],
-                           summary=due_list["summary"], per_cps=due_list["per_cps"], names=due_list["names"],
-                           status=status, sites=list(Site.select().order_by(Site.name)),
-                           computed_at=dt.datetime.fromtimestamp(computed_at), stale=stale,
+    query = owed.pending(today, site_id=site_id, cps_id=cps_id)
+    if status == "overdue":
+        query = query.where(AssessmentDue.closes < today)
+    elif status == "due":
+        query = query.where((AssessmentDue.opens <= today) & (AssessmentDue.closes >= today))
+    elif status == "due_soon":
+        query = query.where(AssessmentDue.opens > today)
+    rank = owed.status_case(today, owed.due_soon_days())
+    order = Case(None, [(rank == "overdue", 0), (rank == "due", 1)], 2)
+    page = listing.paged(query.order_by(order, AssessmentDue.closes, AssessmentDue.id), count=False)
+    rows = _due_rows(page.rows, today, codes)
+    return render_template("research/due.html", rows=rows, page=page, total=totals[status], summary=summary,
+                           per_cps=per_cps, names=names, status=status, sites=list(Site.select().order_by(Site.name)),
                            is_staff=current_user.role in roles.STAFF)
+
+
+PER_CPS_SHOWN = 100  # peer supporters with most overdue first; a national list is not read past the top
+
+
+def _due_rows(found, today: dt.date, codes: dict) -> list[dict]:
+    """The page's rows with their labels (study ID or name), titles and status today."""
+    carers = {c.id: c.study_id for c in Carer.select(Carer.id, Carer.study_id)
+              .where(Carer.id.in_([r.subject for r in found if r.respondent == "carer"] or [0]))}
+    people = {p.id: p.name for p in Person.select(Person.id, Person.given_name, Person.family_name)
+              .where(Person.id.in_([r.subject for r in found if r.respondent == "cps"] or [0]))}
+    instruments = {i.id: i for i in registry()}
+    rows = []
+    for r in found:
+        instrument = instruments.get(r.instrument_id)
+        point = next((p for p in instrument.time_points if p.id == r.time_point), None) if instrument else None
+        state = "overdue" if r.closes < today else "due" if r.opens <= today else "due_soon"
+        rows.append({"respondent": r.respondent, "subject_id": r.subject,
+                     "label": carers.get(r.subject) if r.respondent == "carer" else people.get(r.subject),
+                     "site": codes.get(r.site), "instrument_id": r.instrument_id,
+                     "instrument_title": (instrument.short_title or instrument.title) if instrument else r.instrument_id,
+                     "time_point_id": r.time_point, "time_point": point.label if point else r.time_point,
+                     "status": state, "opens": r.opens, "closes": r.closes,
+                     "days_overdue": (today - r.closes).days if state == "overdue" else None})
+    return rows
 
 
 def _target():
@@ -224,7 +249,7 @@ def response(response_id: int):
 # Adverse events --------------------------------------------------------------------------
 
 def _events_query():
-    query = AdverseEvent.select().order_by(AdverseEvent.aware_at.desc())
+    query = AdverseEvent.select()
     site_id = _scope_site()
     return query.where(AdverseEvent.site == site_id) if site_id is not None else query
 
@@ -232,9 +257,29 @@ def _events_query():
 @bp.get("/adverse-events")
 @allow(*roles.STAFF)
 def adverse_events():
+    """Adverse events, newest first, a page at a time: by status, seriousness, who was affected."""
     now = _now()
-    rows = [(row, services.classify(row), services.reports_for(row, now)) for row in _events_query()]
-    return render_template("research/adverse_events.html", rows=rows, criteria=adverse.SERIOUSNESS_CRITERIA)
+    status = listing.choice("status", {"open", "closed"})
+    serious = listing.choice("serious", {"yes", "no"})
+    affected = listing.choice("affected", {"carer", "cps", "patient"})
+    query = _events_query()
+    if status:
+        query = query.where(AdverseEvent.status == status)
+    if serious:
+        query = query.where((AdverseEvent.seriousness != "") if serious == "yes" else (AdverseEvent.seriousness == ""))
+    if affected:
+        query = query.where(AdverseEvent.affected == affected)
+    page = listing.paged(query.order_by(AdverseEvent.aware_at.desc(), AdverseEvent.id.desc()))
+    rows = [(row, services.classify(row), services.reports_for(row, now)) for row in page.rows]
+    filters = [{"name": "status", "label": "Status", "value": status,
+                "options": [("", "Any"), ("open", "Open"), ("closed", "Closed")]},
+               {"name": "serious", "label": "Serious", "value": serious,
+                "options": [("", "Any"), ("yes", "Serious"), ("no", "Not serious")]},
+               {"name": "affected", "label": "Who was affected", "value": affected,
+                "options": [("", "Anyone"), ("carer", "A carer"), ("cps", "A peer supporter"),
+                            ("patient", "The person cared for")]}]
+    return render_template("research/adverse_events.html", rows=rows, page=page, filters=filters,
+                           criteria=adverse.SERIOUSNESS_CRITERIA)
 
 
 @bp.route("/adverse-events/new", methods=["GET", "POST"])
@@ -242,7 +287,7 @@ def adverse_events():
 def new_adverse_event():
     form = AdverseEventForm()
     _event_choices(form)
-    if form.validate_on_submit():
+    if not pickers.searching() and form.validate_on_submit():
         carer = access.carer(current_user, form.carer.data) if form.carer.data else None
         person = access.person(current_user, form.person.data) if form.person.data else None
         aware = parse_time(form.aware_on.data, form.aware_time)
@@ -267,10 +312,12 @@ def new_adverse_event():
 
 
 def _event_choices(form) -> None:
-    carers = access.carers(current_user).order_by(Carer.study_id)
-    form.carer.choices = [("", "None")] + [(c.id, c.study_id) for c in carers]
-    people = access.people(current_user).where(Person.founding_trainer == False).order_by(Person.family_name)  # noqa: E712
-    form.person.choices = [("", "None")] + [(p.id, p.name) for p in people]
+    """Carers and people this user may see: searched by study ID or name when there are many."""
+    pickers.bind(form.carer, access.carers(current_user), label=lambda c: c.study_id, search=[Carer.study_id],
+                 order=[Carer.study_id], blank="None", noun="carers")
+    pickers.bind(form.person, access.people(current_user).where(Person.founding_trainer == False),  # noqa: E712
+                 label=lambda p: p.name, search=[Person.given_name, Person.family_name],
+                 order=[Person.family_name, Person.given_name, Person.id], blank="None", noun="people")
 
 
 def _event(event_id: int) -> AdverseEvent:
@@ -303,7 +350,7 @@ def edit_adverse_event(event_id: int):
                 "safeguarding_referral_on": row.safeguarding_referral_on}
     form = EditAdverseEventForm(data=data)
     _event_choices(form)
-    if form.validate_on_submit():
+    if not pickers.searching() and form.validate_on_submit():
         carer = access.carer(current_user, form.carer.data) if form.carer.data else None
         person = access.person(current_user, form.person.data) if form.person.data else None
         aware = parse_time(form.aware_on.data, form.aware_time)
@@ -402,12 +449,31 @@ def costs():
                 flash("Cost recorded.", "success")
                 return redirect(url_for("research.costs"))
     figures = economics.compute(get_curriculum(), site_id=_scope_site(), table=table)
-    lines = CostItem.select(CostItem, Site).join(Site).order_by(CostItem.occurred_on.desc(), CostItem.id.desc())
+    page, filters = _cost_lines()
+    return render_template("research/costs.html", figures=figures, table=table, form=form,
+                           can_add=current_user.role in roles.STAFF, page=page, filters=filters,
+                           categories=services.COST_CATEGORIES)
+
+
+def _cost_lines():
+    """The cost lines behind the figures, newest first, a page at a time: by category and dates."""
+    category = listing.choice("category", services.COST_CATEGORIES)
+    since, until = listing.date_arg("from"), listing.date_arg("to")
+    lines = CostItem.select(CostItem, Site).join(Site)
     if _scope_site() is not None:
         lines = lines.where(CostItem.site == _scope_site())
-    return render_template("research/costs.html", figures=figures, table=table, form=form,
-                           can_add=current_user.role in roles.STAFF, lines=list(lines.limit(50)),
-                           categories=services.COST_CATEGORIES)
+    if category:
+        lines = lines.where(CostItem.category == category)
+    if since:
+        lines = lines.where(CostItem.occurred_on >= since)
+    if until:
+        lines = lines.where(CostItem.occurred_on <= until)
+    page = listing.paged(lines.order_by(CostItem.occurred_on.desc(), CostItem.id.desc()))
+    filters = [{"name": "category", "label": "Category", "value": category,
+                "options": [("", "Any")] + list(services.COST_CATEGORIES.items())},
+               {"name": "from", "label": "From", "value": since.isoformat() if since else "", "type": "date"},
+               {"name": "to", "label": "To", "value": until.isoformat() if until else "", "type": "date"}]
+    return page, filters
 
 
 def _cost(item_id: int) -> CostItem:

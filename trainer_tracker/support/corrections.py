@@ -11,6 +11,7 @@ from cascade.config import programme
 from ..audit import service as audit
 from ..db import lock_rows, write_transaction
 from ..errors import Refused
+from ..figures import keep
 from . import services
 from .models import Carer, Contact, Match
 
@@ -72,6 +73,7 @@ def withdraw(actor, carer: Carer, withdrawn_on: dt.date, category: str, reason: 
             active.save()
         carer.status, carer.withdrawn_on, carer.withdrawal_reason = "withdrawn", withdrawn_on, category
         carer.save()
+        keep.carer_changed(carer.id, [active.supporter_id] if active else [])
         audit.record(actor, "carer.withdraw", "carer", carer.id, f"{carer.study_id} withdrew", category=category,
                      reason=(reason or "").strip()[:500], ended_match=active.id if active else None,
                      data_kept=withdrawal_data_option())
@@ -83,12 +85,15 @@ def undo_withdrawal(actor, carer: Carer, reason: str) -> Carer:
     because of the withdrawal stays ended: reopen it separately if that was a mistake too)."""
     reason = audit.require_reason(reason)
     with write_transaction():
+        lock_rows(Carer, [carer.id])
+        carer = Carer.get_by_id(carer.id)
         if carer.status != "withdrawn":
             raise Refused(f"{carer.study_id} has not withdrawn.")
         status = "ended" if Match.select().where(Match.carer == carer).exists() else "waiting"
         old = (carer.withdrawn_on, carer.withdrawal_reason)
         carer.status, carer.withdrawn_on, carer.withdrawal_reason = status, None, ""
         carer.save()
+        keep.carer_changed(carer.id)
         audit.record(actor, "carer.undo_withdrawal", "carer", carer.id, f"{carer.study_id} withdrawal undone",
                      reason=reason, changes={"withdrawn_on": {"from": str(old[0]), "to": None},
                                              "status": {"from": "withdrawn", "to": status}})
@@ -118,6 +123,7 @@ def reopen_match(actor, match: Match, reason: str) -> Match:
         match.save()
         carer.status = "matched"
         carer.save()
+        keep.carer_changed(carer.id, [match.supporter_id])
         audit.record(actor, "match.reopen", "match", match.id, "Mistaken ending undone", reason=reason,
                      changes={"ended_on": {"from": str(old[0]), "to": None}, "end_reason": {"from": old[1], "to": ""}})
     return match
@@ -130,10 +136,16 @@ def correct_contact(actor, contact: Contact, *, contact_date: dt.date, mode: str
     match = Match.get_by_id(contact.match_id)
     services.validate_contact(match, contact_date, mode, duration_minutes, topics)
     with write_transaction():
+        lock_rows(Contact, [contact.id])
+        contact = Contact.get_by_id(contact.id)
+        if contact.voided_at is not None:
+            raise Refused("This contact was voided; record a new one instead.")
+        old_minutes = contact.duration_minutes
         audit.correct(actor, contact, {"contact_date": contact_date, "mode": mode,
                                        "duration_minutes": int(duration_minutes), "topics": ",".join(topics)},
                       reason, entity="contact", action="contact.correct", summary="Contact corrected",
                       match_id=match.id)
+        keep.contact_counted(match.id, 0, int(duration_minutes) - old_minutes)
     return contact
 
 
@@ -141,10 +153,13 @@ def void_contact(actor, contact: Contact, reason: str) -> Contact:
     """A contact logged by mistake (wrong carer, never happened) stops counting; it is kept."""
     reason = audit.require_reason(reason)
     with write_transaction():
+        lock_rows(Contact, [contact.id])  # voided twice at once: the second sees the first
+        contact = Contact.get_by_id(contact.id)
         if contact.voided_at is not None:
             raise Refused("This contact is already voided.")
         contact.voided_at, contact.void_reason = _now(), reason
         contact.save()
+        keep.contact_voided(contact.id, contact.match_id, contact.duration_minutes)
         audit.record(actor, "contact.void", "contact", contact.id, "Contact voided", reason=reason,
                      match_id=contact.match_id)
     return contact

@@ -11,6 +11,7 @@ from ..cascade.models import Person, Site
 from ..cascade.services import current_certification
 from ..db import lock_rows, write_transaction
 from ..errors import Refused
+from ..figures import keep
 from .models import Carer, CarerContactDetails, Contact, Match
 
 END_REASONS = {
@@ -41,6 +42,7 @@ def register_carer(actor, site: Site, consented_on: dt.date, *, name: str = "", 
         if any(v.strip() for v in (name, phone, email, notes)):
             CarerContactDetails.create(carer=carer, name=name.strip(), phone=phone.strip(),
                                        email=email.strip(), notes=notes.strip())
+        keep.carer_changed(carer.id)
         audit.record(actor, "carer.register", "carer", carer.id, f"Carer {carer.study_id} registered",
                      site=site.code, contact_details=bool(name or phone or email))
     return carer
@@ -94,6 +96,7 @@ def match(actor, carer: Carer, supporter: Person, matched_on: dt.date) -> Match:
         new = Match.create(carer=carer, supporter=supporter, matched_on=matched_on)
         carer.status = "matched"
         carer.save()
+        keep.carer_changed(carer.id, [supporter.id])
         audit.record(actor, "match.create", "match", new.id, f"{carer.study_id} matched", carer_id=carer.id,
                      supporter_id=supporter.id, caseload=load + 1, cap=cap)
     return new
@@ -105,6 +108,7 @@ def record_contact(actor, match_obj: Match, contact_date: dt.date, mode: str, du
     with write_transaction():
         contact = Contact.create(match=match_obj, contact_date=contact_date, mode=mode,
                                  duration_minutes=int(duration_minutes), topics=",".join(topics))
+        keep.contact_counted(match_obj.id, 1, int(duration_minutes))
         audit.record(actor, "contact.record", "contact", contact.id, "Contact recorded", match_id=match_obj.id,
                      mode=mode, minutes=int(duration_minutes), topics=",".join(topics))
     return contact
@@ -139,6 +143,10 @@ def end_support(actor, match_obj: Match, ended_on: dt.date, reason: str) -> Matc
     if ended_on > dt.date.today():
         raise Refused("Support cannot end in the future.", "ended_on")
     with write_transaction():
+        lock_rows(Carer, [match_obj.carer_id])  # ended twice at once: the second sees the first
+        match_obj = Match.get_by_id(match_obj.id)
+        if match_obj.ended_on is not None:
+            raise Refused(f"Support already ended on {match_obj.ended_on}.", "ended_on")
         match_obj.ended_on = ended_on
         match_obj.end_reason = reason
         match_obj.save()
@@ -147,5 +155,6 @@ def end_support(actor, match_obj: Match, ended_on: dt.date, reason: str) -> Matc
         if reason == "withdrawn":
             carer.withdrawn_on, carer.withdrawal_reason = ended_on, carer.withdrawal_reason or "other"
         carer.save()
+        keep.carer_changed(carer.id, [match_obj.supporter_id])
         audit.record(actor, "match.end", "match", match_obj.id, "Support ended", reason=reason)
     return match_obj

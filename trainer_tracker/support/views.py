@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -13,7 +13,7 @@ from ..accounts import roles
 from ..audit.history import history
 from ..cascade.models import Certification, Person, Site
 from ..errors import Refused
-from ..web import once
+from ..web import listing, once, pickers
 from ..web.forms import attach
 from ..web.guard import allow
 from . import services
@@ -25,14 +25,35 @@ from .models import Carer, CarerContactDetails, Contact, Match
 @bp.get("/carers")
 @allow(*roles.STAFF)
 def carers():
-    query = access.carers(current_user).join(Site).select(Carer, Site).order_by(Site.code, Carer.sequence)
-    status = request.args.get("status", "")
+    """Carers by study ID, a page at a time: by site and status, or a study ID typed in."""
+    sites = Site.select().order_by(Site.name)
+    if current_user.role == roles.SITE_LEAD:
+        sites = sites.where(Site.id == current_user.site_id)
+    sites = list(sites)
+    site_code = listing.choice("site", {s.code for s in sites})
+    status = listing.choice("status", CARER_STATUSES)
+    wanted = listing.search_text().upper().replace(" ", "")
+    query = access.carers(current_user).join(Site).select(Carer, Site)
+    if site_code:
+        query = query.where(Site.code == site_code)
     if status:
         query = query.where(Carer.status == status)
-    rows = list(query)
+    if wanted:
+        query = query.where(listing.contains(Carer.study_id, wanted))
+    page = listing.paged(query.order_by(Site.code, Carer.sequence, Carer.id))
+    ids = [c.id for c in page.rows]
     active = {m.carer_id: m for m in Match.select(Match, Person).join(Person)
-              .where(Match.ended_on.is_null() & Match.carer.in_([c.id for c in rows]))} if rows else {}
-    return render_template("support/carers.html", carers=rows, active=active, status=status)
+              .where(Match.ended_on.is_null() & Match.carer.in_(ids))} if ids else {}
+    filters = [{"name": "q", "label": "Study ID", "value": wanted, "width": 10},
+               {"name": "site", "label": "Site", "value": site_code,
+                "options": [("", "All sites")] + [(s.code, s.name) for s in sites]},
+               {"name": "status", "label": "Status", "value": status,
+                "options": [("", "Any")] + list(CARER_STATUSES.items())}]
+    return render_template("support/carers.html", page=page, active=active, filters=filters)
+
+
+CARER_STATUSES = {"waiting": "Waiting for a peer supporter", "matched": "Being supported", "ended": "Support ended",
+                  "withdrawn": "Withdrawn"}
 
 
 @bp.route("/carers/new", methods=["GET", "POST"])
@@ -106,16 +127,24 @@ def contact_details(carer_id: int):
                            submit="Save details", back=url_for("support.carer", carer_id=found.id))
 
 
-def _supporter_choices(site_id: int) -> list[tuple[str, str]]:
-    """Certified peer supporters of the carer's site, with their current caseload."""
+def _bind_supporters(field, site_id: int) -> None:
+    """Peer supporters of the carer's site who can take a carer now: an active certification and
+    room in their caseload (searched by name at a large site)."""
     cap = int(programme().get("caseload_cap", 3))
-    people = list(Person.select().join(Certification, on=(Certification.person == Person.id))
-                  .where((Person.site == site_id) & (Certification.status == "active")).distinct()
-                  .order_by(Person.family_name))
-    loads = dict(Match.select(Match.supporter, fn.COUNT(Match.id)).where(Match.ended_on.is_null())
-                 .group_by(Match.supporter).tuples())
-    return [("", "Choose a peer supporter")] + [
-        (p.id, f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)") for p in people]
+    active = Certification.select(Certification.person).where(Certification.status == "active")
+    full = (Match.select(Match.supporter).where(Match.ended_on.is_null()).group_by(Match.supporter)
+            .having(fn.COUNT(Match.id) >= cap))
+    allowed = Person.select().where((Person.site == site_id) & Person.id.in_(active) & Person.id.not_in(full))
+    loads: dict[int, int] = {}
+
+    def read_loads(rows: list) -> None:
+        loads.update(Match.select(Match.supporter, fn.COUNT(Match.id))
+                     .where(Match.ended_on.is_null() & Match.supporter.in_([p.id for p in rows] or [0]))
+                     .group_by(Match.supporter).tuples())
+
+    pickers.bind(field, allowed, label=lambda p: f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)",
+                 search=[Person.given_name, Person.family_name], order=[Person.family_name, Person.given_name, Person.id],
+                 blank="Choose a peer supporter", noun="peer supporters", before_labels=read_loads)
 
 
 @bp.route("/carers/<int:carer_id>/match", methods=["GET", "POST"])
@@ -125,8 +154,8 @@ def match(carer_id: int):
     if not access.can_manage_carers(current_user, found.site_id):
         abort(403)
     form = MatchForm()
-    form.supporter.choices = _supporter_choices(found.site_id)
-    if form.validate_on_submit():
+    _bind_supporters(form.supporter, found.site_id)
+    if not pickers.searching() and form.validate_on_submit():
         supporter = Person.get_or_none(Person.id == form.supporter.data)
         try:
             services.match(current_user, found, supporter, form.matched_on.data)

@@ -1,0 +1,1 @@
+"""Programme-wide figures kept in the database, updated by the writes that change them (models.py)."""
