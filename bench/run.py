@@ -81,6 +81,13 @@ def main(argv=None) -> None:
             log("site build ...")
             with tempfile.TemporaryDirectory(prefix="cascade-site-") as tmp:
                 results["site"] = sitebuild.run(Path(tmp), args.site_modules or (60 if args.quick else 200))
+            with tempfile.TemporaryDirectory(prefix="cascade-site-now-") as tmp:
+                from cascade.content import load_curriculum
+
+                current = len(load_curriculum(common.REPO / "curriculum").modules)
+                results["site_now"] = sitebuild.run(Path(tmp), current)  # the curriculum as it is
+            with tempfile.TemporaryDirectory(prefix="cascade-preview-") as tmp:
+                results["site_preview"] = sitebuild.preview(Path(tmp), 3 if args.quick else 5)
     finally:
         common.drop_all()
     results["seconds"] = round(time.perf_counter() - started, 1)
@@ -272,6 +279,20 @@ def report(results: dict) -> str:
                            f"\nSite build ({results['site']['modules']} module pages, each edition from cold; "
                            "Markdown alone = Python-Markdown over the same pages' Markdown as the build "
                            "converted; sources only = over curriculum/'s files alone, shown, not a target)"))
+    if "site_now" in results:
+        rows = []
+        for edition in ("supporter", "trainer"):
+            s = results["site_now"][edition]
+            rows.append([edition, s["pages"], f"{s['seconds']:.1f}/{s['cpu_seconds']:.1f}", s["markdown_cpu_seconds"],
+                         s["ratio_to_markdown"], _mark(s["ratio_to_markdown"] <= TARGETS["site_ratio_to_markdown"])])
+        parts.append(table(["edition", "pages", "full build s wall/CPU", "Markdown alone CPU s", "x Markdown", ""], rows,
+                           f"\nSite build at the current curriculum's size ({results['site_now']['modules']} modules)"))
+    if "site_preview" in results:
+        for edition, p in results["site_preview"].items():
+            parts.append(f"cascade site serve, {edition} edition ({p['modules']} modules): first build "
+                         f"{p['first_build_seconds']:.1f}s; after a one-module edit median "
+                         f"{p['rebuild_median_seconds']:.2f}s, slowest {p['rebuild_max_seconds']:.2f}s "
+                         f"(target < {TARGETS['site_rebuild_s']:.0f}s) {_mark(p['rebuild_max_seconds'] < TARGETS['site_rebuild_s'])}")
     return "\n".join(parts)
 
 

@@ -188,3 +188,40 @@ def run(tmp: Path, modules: int = 200) -> dict:
             f"{sources_floor['characters'] / floor['characters']:.0%} of the Markdown); one module changed: "
             f"{rebuild:.1f}s ({rebuild_cpu:.1f} CPU s)")
     return results
+
+
+def preview(tmp: Path, edits: int = 5) -> dict:
+    """`cascade site serve` at the current curriculum's size: the first (full) build, then one module's
+    text changed and saved, `edits` times over different modules, each rebuild timed."""
+    import logging
+    import statistics
+
+    from cascade.content import load_curriculum
+    from cascade.site.build import _quiet_logging
+    from cascade.site.preview import Preview
+
+    root = scaled_content(tmp, 0)  # a copy of the content as it is
+    _quiet_logging(False)
+    logging.getLogger("mkdocs.commands.build").setLevel(logging.ERROR)
+    modules = [m.id for m in load_curriculum(root / "curriculum").modules]
+    out = {}
+    for edition in ("supporter", "trainer"):
+        viewer = Preview(edition, root, tmp / f"preview-{edition}")
+        first = viewer.build(full=True)["seconds"]
+        times = []
+        for module_id in modules[:edits]:
+            page = root / "curriculum" / "modules" / module_id / "index.md"
+            original = page.read_text(encoding="utf-8")
+            page.write_text(original + "\nOne more sentence for the preview benchmark.\n", encoding="utf-8")
+            done = viewer.build()
+            page.write_text(original, encoding="utf-8")
+            viewer.build()  # back as it was (also a one-page build), not timed
+            if not done["dirty"]:
+                raise RuntimeError(f"a text edit to {module_id} rebuilt the whole {edition} edition")
+            times.append(done["seconds"])
+        out[edition] = {"modules": len(modules), "first_build_seconds": first, "rebuild_seconds": times,
+                        "rebuild_median_seconds": statistics.median(times), "rebuild_max_seconds": max(times)}
+        log(f"  preview {edition}: first build {first:.1f}s, after a one-module edit median "
+            f"{out[edition]['rebuild_median_seconds']:.2f}s, max {out[edition]['rebuild_max_seconds']:.2f}s "
+            f"({len(modules)} modules)")
+    return out

@@ -1,3 +1,3 @@
 """MkDocs hooks for both editions. The logic lives in cascade.site.hooks."""
 
-from cascade.site.hooks import on_config, on_files, on_page_markdown  # noqa: F401
+from cascade.site.hooks import on_config, on_env, on_files, on_page_markdown  # noqa: F401

@@ -24,8 +24,17 @@ class ConfigError(RuntimeError):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The tracker: settings from the environment (CASCADE_*), then `test_config`, then the
+    extensions, the request guards and every blueprint."""
     app = Flask(__name__, static_folder="web/static", instance_path=os.environ.get("CASCADE_INSTANCE_PATH") or
                 str(content_root() / "instance"))
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("CASCADE_SECRET_KEY"),
         DATABASE_URL=os.environ.get("CASCADE_DATABASE_URL") or db.default_url(app.instance_path),
@@ -65,6 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         "autoescape": True,
     }
 
+
+def _init_extensions(app: Flask) -> None:
     try:
         db.init_app(app)
     except db.BadDatabaseURL as exc:
@@ -83,16 +94,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     login_manager.user_loader(load_user)
 
-    from .web import errors, guard, inputs, security
+    from .web import errors, guard, inputs, once, security
 
     inputs.init_app(app)
-    from .web import once
-
     once.init_app(app)
     guard.init_app(app, login_manager)
     security.init_app(app)
     errors.init_app(app)
 
+
+def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as auth_bp
     from .admin.views import bp as admin_bp
     from .cascade import correction_views as _cascade_corrections  # noqa: F401  routes on the cascade blueprint
@@ -100,6 +111,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
     from .research.views import bp as research_bp
+    from .support import contact_list as _support_contacts  # noqa: F401  routes on the support blueprint
     from .support import correction_views as _support_corrections  # noqa: F401  routes on the support blueprint
     from .support.views import bp as support_bp
     from .web.views import bp as web_bp
@@ -115,4 +127,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web import context
 
     context.init_app(app)
-    return app

@@ -1,4 +1,5 @@
-"""`cascade site build`: the supporter and trainer editions, the offline zip and the PDFs."""
+"""`cascade site build` (the supporter and trainer editions, the offline zip and the PDFs) and
+`cascade site serve` (a live preview for authors)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..site.build import BuildFailed, build_all
 
 @click.group()
 def site() -> None:
-    """Build the training site."""
+    """Build or preview the training site."""
 
 
 @site.command()
@@ -38,3 +39,19 @@ def build(edition: str, root: Path | None, out: Path | None, no_package: bool, v
     if result.pdfs:
         click.echo(f"pdf        {len(result.pdfs)} module PDFs in {result.pdfs[0].parent}  "
                    f"({result.seconds.get('pdf', 0):.1f}s)")
+
+
+@site.command()
+@click.option("--edition", type=click.Choice(["supporter", "trainer"]), default="trainer", show_default=True,
+              help="The trainer edition shows everything authors write; the supporter edition what learners see.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Repository root (default: the current checkout).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(edition: str, root: Path | None, host: str, port: int) -> None:
+    """Preview an edition while you write: it rebuilds as you save and the browser reloads (after a
+    change to one page's text, that page only, in under a second)."""
+    from ..config import content_root
+    from ..site.preview import serve as run
+
+    run(edition, (root or content_root()).resolve(), host, port)

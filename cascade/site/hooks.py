@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
+from jinja2 import BytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -194,3 +195,28 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 # Run before the macros plugin (priority 0), so trainer-only blocks never reach it.
 on_page_markdown.mkdocs_priority = 100  # type: ignore[attr-defined]
+
+
+def on_env(env, config, files):
+    """Keep compiled theme templates between builds in one process (the preview rebuilds after
+    every save: compiling Material's templates again was most of a one-page rebuild)."""
+    env.bytecode_cache = TEMPLATE_CACHE
+    return env
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled Jinja templates kept in memory, keyed by template name and source checksum."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _MemoryBytecodeCache()

@@ -32,7 +32,7 @@ EXPECTED = {
     "support.carers": {A, PL, SL}, "support.new_carer": {A, PL, SL}, "support.carer": {A, PL, SL, T, S},
     "support.contact_details": {SL, T, S}, "support.match": {A, PL, SL},
     "support.new_contact": {A, PL, SL, T, S}, "support.end": {A, PL, SL, T, S},
-    "support.my_caseload": {T, S},
+    "support.my_caseload": {T, S}, "support.contacts": {A, PL, SL, T, S},
     "admin.users": {A}, "admin.new_user": {A}, "admin.audit": {A}, "admin.user": {A}, "admin.edit_user": {A},
     "admin.sites": {A}, "admin.new_site": {A}, "admin.edit_site": {A},
     "cascade.edit_person": {A, PL, SL}, "cascade.edit_course": {A, PL, SL}, "cascade.remove_trainer": {A, PL, SL},
@@ -45,7 +45,8 @@ EXPECTED = {
     "fidelity.record_detail": {A, PL, SL}, "fidelity.rate_delivery": {A, PL, SL, T},
     "fidelity.rate_contact": {A, PL, SL, T, S},
     "research.due": {A, PL, SL, T, S}, "research.new_response": {A, PL, SL, T, S},
-    "research.response": {A, PL, SL, T, S}, "research.adverse_events": {A, PL, SL},
+    "research.response": {A, PL, SL, T, S}, "research.responses": {A, PL, SL, T, S},
+    "research.adverse_events": {A, PL, SL},
     "research.new_adverse_event": {A, PL, SL}, "research.adverse_event": {A, PL, SL},
     "research.costs": {A, PL, SL, R},
 }

@@ -132,7 +132,7 @@ def test_supporter_records_a_contact(client, world):
 
 
 def test_a_large_tree_is_shown_a_page_of_people_at_a_time(client, world, monkeypatch):
-    from trainer_tracker.cascade import views
+    from trainer_tracker.cascade import tree_views as views
 
     monkeypatch.setattr(views, "TREE_PAGE_SIZE", 2)
     login(client, "lead@example.org")

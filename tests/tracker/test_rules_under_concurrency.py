@@ -172,3 +172,42 @@ def test_a_form_sent_twice_is_saved_once(server_world):
     with _db(server_world["url"]).connection_context():
         assert Contact.select().where((Contact.match == ids["match"]) & (Contact.duration_minutes == 37)).count() == 1
     _close_bound()
+
+
+def test_kept_figures_stay_exact_under_concurrent_writes(server_world):
+    """Contacts, their voids and fidelity checklists for one contact by several raters, all at the
+    same moment through the server: the figures kept in the database equal a rebuild afterwards."""
+    from trainer_tracker.figures.rebuild import rebuild
+    from trainer_tracker.support import services
+    from trainer_tracker.support.models import Contact, Match
+
+    from .test_kept_figures import assert_same, snapshot
+
+    ids, today = server_world["ids"], dt.date.today().isoformat()
+    with _db(server_world["url"]).connection_context():
+        contact = services.record_contact(None, Match.get_by_id(ids["match"]), dt.date.today(), "phone", 30, [])
+    _close_bound()
+    contacts = [(f"/matches/{ids['match']}/contacts/new",
+                 [("contact_date", today), ("mode", "phone"), ("duration_minutes", str(20 + n)), ("topics", "practical"),
+                  ("once", uuid.uuid4().hex)]) for n in range(6)]
+    statuses = _together(server_world["port"], "el-lead@example.org", f"/matches/{ids['match']}/contacts/new", contacts)
+    assert statuses == [302] * 6, statuses
+    ratings = [(f"/contacts/{contact.id}/fidelity/new?checklist=support-contact",
+                [("rater_role", role), ("rater", rater), ("rated_on", today), ("notes", ""), ("once", uuid.uuid4().hex)]
+                + [(f"item_{n}", str(n % 3)) for n in range(40)])
+               for role, rater in (("supervisor", str(ids["gen1"])), ("supervisor", str(ids["founder"])),
+                                   ("cps-self", str(ids["gen2"])), ("supervisor", ""))]
+    statuses = _together(server_world["port"], "el-lead@example.org", f"/contacts/{contact.id}/fidelity/new", ratings)
+    assert statuses == [302] * 4, statuses
+    with _db(server_world["url"]).connection_context():
+        newest = [c.id for c in Contact.select().where(Contact.match == ids["match"]).order_by(Contact.id.desc())
+                  .limit(3)]
+    _close_bound()
+    voids = [(f"/contacts/{cid}/void", [("reason", "recorded twice")]) for cid in newest for _ in range(2)]
+    statuses = _together(server_world["port"], "el-lead@example.org", f"/contacts/{newest[0]}/void", voids)
+    assert 500 not in statuses and statuses.count(302) >= 3, statuses
+    with _db(server_world["url"]).connection_context():
+        kept = snapshot()
+        rebuild()
+        assert_same(kept, snapshot())
+    _close_bound()

@@ -86,8 +86,10 @@ def new_carer():
 def carer(carer_id: int):
     found = access.carer(current_user, carer_id)
     matches = list(Match.select(Match, Person).join(Person).where(Match.carer == found).order_by(Match.matched_on))
-    contacts = list(Contact.select().where(Contact.match.in_([m.id for m in matches]))
-                    .order_by(Contact.contact_date.desc())) if matches else []
+    # A long support has many contacts: a page at a time, newest first.
+    contacts_page = listing.paged(Contact.select().where(Contact.match.in_([m.id for m in matches] or [0]))
+                                  .order_by(Contact.contact_date.desc(), Contact.id.desc()))
+    contacts = contacts_page.rows
     details = None
     if access.can_see_contact_details(current_user, found):
         details = CarerContactDetails.get_or_none(CarerContactDetails.carer == found)
@@ -102,7 +104,8 @@ def carer(carer_id: int):
     record_history = history(("carer", found.id), ("match", [m.id for m in matches]),
                              ("contact", [c.id for c in contacts])) if (can_manage or active) else []
     return render_template("support/carer.html", responses=responses, instruments=instruments, carer=found,
-                           matches=matches, contacts=contacts, details=details, history=record_history,
+                           matches=matches, contacts=contacts, contacts_page=contacts_page, details=details,
+                           history=record_history,
                            can_correct_contacts=access.can_correct_contacts(current_user, found),
                            can_see_details=access.can_see_contact_details(current_user, found), active=active,
                            can_manage=can_manage,

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from .paging import MAX_PAGE, page_number
 
@@ -70,8 +70,9 @@ def _window(current: int, pages: int) -> list[int]:
     return shown
 
 
-def paged(query, size: int = PAGE_SIZE, count: bool = True) -> Page:
+def paged(query, size: int | None = None, count: bool = True) -> Page:
     """One page of an ordered query (the page number from ?page=)."""
+    size = size or int(current_app.config.get("PAGE_SIZE", PAGE_SIZE))
     number = page_number()
     if count:
         total = query.count()
@@ -79,7 +80,7 @@ def paged(query, size: int = PAGE_SIZE, count: bool = True) -> Page:
         number = min(number, pages)
         rows = list(query.paginate(number, size))
         return Page(rows, number, size, total, number < pages)
-    rows = list(query.paginate(number, size + 1))
+    rows = list(query.offset((number - 1) * size).limit(size + 1))  # one more: is there a next page?
     return Page(rows[:size], number, size, None, len(rows) > size and number < MAX_PAGE)
 
 
