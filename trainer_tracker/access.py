@@ -168,3 +168,27 @@ def course_trainees(user, course_obj: Course):
     if user.role == roles.SITE_LEAD:
         query = query.where(Person.site == user.site_id)
     return query
+
+
+def concerns(user):
+    """Concerns this user may see: staff the ones of their site (central roles every site); anyone
+    else the ones they raised themselves."""
+    from .concerns.models import Concern
+
+    query = Concern.select()
+    if _is_central(user):
+        return query
+    if user.role == roles.SITE_LEAD:
+        return query.where(Concern.site == user.site_id)
+    return query.where(Concern.raised_by_user_id == user.id)
+
+
+def concern(user, concern_id: int):
+    found = concerns(user).where(concerns(user).model.id == concern_id).first()
+    if found is None:
+        raise NotVisible(concern_id)
+    return found
+
+
+def can_act_on_concern(user, concern_obj) -> bool:
+    return _is_central(user) or (user.role == roles.SITE_LEAD and user.site_id == concern_obj.site_id)

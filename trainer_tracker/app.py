@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .cascade import correction_views as _cascade_corrections  # noqa: F401  routes on the cascade blueprint
     from .cascade.views import bp as cascade_bp
+    from .concerns.views import bp as concerns_bp
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
     from .research.views import bp as research_bp
@@ -116,7 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     from .support.views import bp as support_bp
     from .web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, fidelity_bp, research_bp, admin_bp):
+    for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, concerns_bp, fidelity_bp, research_bp,
+                      admin_bp):
         app.register_blueprint(blueprint)
 
     if app.config.get("SITE_DIR"):

@@ -14,6 +14,7 @@ from .cascade.models import (
     Person,
     Site,
 )
+from .concerns.models import Concern
 from .fidelity.models import FidelityItemScore, FidelityRecord
 from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
@@ -52,4 +53,5 @@ ALL_MODELS = [
     AssessmentAnswer,
     AdverseEvent,
     CostItem,
+    Concern,
 ]

@@ -49,10 +49,13 @@ EXPECTED = {
     "research.adverse_events": {A, PL, SL},
     "research.new_adverse_event": {A, PL, SL}, "research.adverse_event": {A, PL, SL},
     "research.costs": {A, PL, SL, R},
+    "concerns.raise_concern": {A, PL, SL, T, S}, "concerns.queue": {A, PL, SL, T, S},
+    "concerns.concern": {A, PL, SL, T, S},
 }
 POST_ONLY = {
     "auth.logout": EVERYONE, "cascade.revoke": {A, PL, SL}, "cascade.lapse": {A, PL, SL},
     "research.adverse_event_reported": {A, PL, SL}, "research.adverse_event_close": {A, PL, SL},
+    "research.adverse_event_safeguarding": {A, PL, SL}, "concerns.acknowledge": {A, PL, SL},
     "admin.toggle_active": {A}, "admin.reset_link": {A, SL}, "admin.sign_out_everywhere": {A},
     "auth.sign_out_everywhere": EVERYONE,
 }
@@ -80,7 +83,7 @@ def _urls(app, world):
     args = {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": 1, "record_id": 1,
             "contact_id": 1, "response_id": 1, "event_id": 1,
             "certification_id": world.cert2.id, "carer_id": world.carer.id, "match_id": world.match.id,
-            "user_id": world.users[A].id, "site_id": world.el.id, "result_id": 1, "item_id": 1,
+            "user_id": world.users[A].id, "site_id": world.el.id, "result_id": 1, "item_id": 1, "concern_id": 1,
             "token": "not-a-real-token"}
     with app.test_request_context():
         from flask import url_for

@@ -132,6 +132,13 @@ def _eligible_trainee(w):
     return trainee
 
 
+def _concern(w):
+    from trainer_tracker.concerns import services as concerns
+
+    return concerns.raise_concern(w.users[roles.SUPPORTER], about="carer", category="carer-safety", urgency="today",
+                                  description="Worried about the carer's sleep.", carer=w.carer, person=w.gen2)
+
+
 REASON = {"reason": "Entered wrongly at first"}
 CASES = {
     # Accounts
@@ -233,6 +240,17 @@ CASES = {
         "category": "venue", "occurred_on": ISO, "unit_cost_key": "", "quantity": "1", "amount": "120.50"}),
     "research.edit_cost": lambda w: Case(roles.SITE_LEAD, f"/research/costs/{_cost(w).id}/edit", {"amount": "260", **REASON}),
     "research.void_cost": lambda w: Case(roles.SITE_LEAD, f"/research/costs/{_cost(w).id}/void", REASON),
+    "research.adverse_event_safeguarding": lambda w: (lambda e: Case(
+        roles.SITE_LEAD, f"/research/adverse-events/{e.id}", {"referral_on": ISO},
+        post_to=f"/research/adverse-events/{e.id}/safeguarding"))(_event(w)),
+    # Concerns
+    "concerns.raise_concern": lambda w: Case(roles.SUPPORTER, f"/concerns/new?carer={w.carer.id}", {
+        "about": "carer", "carer": str(w.carer.id), "urgency": "today", "category": "carer-safety",
+        "description": "Said they have not slept for days and feel they cannot go on."}),
+    "concerns.acknowledge": lambda w: (lambda c: Case(roles.SITE_LEAD, f"/concerns/{c.id}",
+                                                      post_to=f"/concerns/{c.id}/acknowledge"))(_concern(w)),
+    "concerns.concern": lambda w: (lambda c: Case(roles.SITE_LEAD, f"/concerns/{c.id}", {
+        "outcome": "supported", "action": "Called the carer the same day and agreed a plan."}))(_concern(w)),
 }
 
 

@@ -59,7 +59,7 @@ def _ids(world) -> dict:
     return {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": 1, "record_id": 1,
             "contact_id": 1, "response_id": 1, "event_id": 1, "certification_id": world.cert2.id,
             "carer_id": world.carer.id, "match_id": world.match.id, "user_id": world.users[roles.SUPPORTER].id,
-            "site_id": world.el.id, "result_id": 1, "item_id": 1, "token": "x"}
+            "site_id": world.el.id, "result_id": 1, "item_id": 1, "token": "x", "concern_id": 1}
 
 
 ENDPOINTS = [
@@ -72,11 +72,12 @@ ENDPOINTS = [
     "cascade.edit_person", "cascade.enrol", "cascade.lapse", "cascade.me", "cascade.new_course",
     "cascade.new_delivery", "cascade.new_person", "cascade.people", "cascade.person", "cascade.remove_trainee",
     "cascade.remove_trainer", "cascade.renew", "cascade.revoke", "cascade.tree", "cascade.withdraw_result",
+    "concerns.acknowledge", "concerns.concern", "concerns.queue", "concerns.raise_concern",
     "dashboard.index",
     "fidelity.dashboard", "fidelity.rate_contact", "fidelity.rate_delivery", "fidelity.record_detail",
     "fidelity.records_list",
     "research.adverse_event", "research.adverse_event_close", "research.adverse_event_reported",
-    "research.adverse_events", "research.costs", "research.due", "research.edit_adverse_event", "research.edit_cost",
+    "research.adverse_event_safeguarding", "research.adverse_events", "research.costs", "research.due", "research.edit_adverse_event", "research.edit_cost",
     "research.new_adverse_event", "research.new_response", "research.response", "research.responses",
     "research.void_cost",
     "support.carer", "support.carers", "support.contact_details", "support.contacts", "support.edit_consent", "support.edit_contact",

@@ -18,12 +18,14 @@ from ..support.models import Carer
 from ..web import listing, once, pickers
 from ..web.forms import attach
 from ..web.guard import allow
+from ..web.paging import query_id
 from . import corrections, services
 from .blueprint import _now, _scope_site, bp
 from .forms import (
     AdverseEventForm,
     EditAdverseEventForm,
     ReportedForm,
+    SafeguardingForm,
 )
 from .models import AdverseEvent
 
@@ -65,7 +67,13 @@ def adverse_events():
 @bp.route("/adverse-events/new", methods=["GET", "POST"])
 @allow(*roles.STAFF)
 def new_adverse_event():
-    form = AdverseEventForm()
+    concern = _concern_from_args()
+    form = AdverseEventForm(data={"affected": "carer" if concern.carer_id else "cps", "carer": concern.carer_id,
+                                  "person": concern.person_id, "onset_on": concern.raised_at.date(),
+                                  "aware_on": concern.raised_at.date(),
+                                  "aware_time": concern.raised_at.strftime("%H:%M"),
+                                  "description": concern.description}
+                            if concern is not None and request.method == "GET" else None)
     _event_choices(form)
     if not pickers.searching() and form.validate_on_submit():
         carer = access.carer(current_user, form.carer.data) if form.carer.data else None
@@ -85,10 +93,25 @@ def new_adverse_event():
             except Refused as exc:
                 attach(form, exc)
             else:
+                if concern is not None:
+                    from ..concerns.services import link_adverse_event
+
+                    link_adverse_event(current_user, concern, row)
                 flash("Adverse event recorded. Check the reporting deadlines below.", "success")
                 return redirect(url_for("research.adverse_event", event_id=row.id))
     return render_template("cascade/form_page.html", form=form, title="Record an adverse event", submit="Save event",
                            back=url_for("research.adverse_events"))
+
+
+def _concern_from_args():
+    """A concern this user may act on, when the form was opened from it (?concern=ID)."""
+    from ..concerns.models import Concern
+
+    concern_id = query_id("concern")
+    if concern_id is None:
+        return None
+    found = access.concerns(current_user).where(Concern.id == concern_id).first()
+    return found if found is not None and access.can_act_on_concern(current_user, found) else None
 
 
 def _event_choices(form) -> None:
@@ -113,6 +136,7 @@ def adverse_event(event_id: int):
     row = _event(event_id)
     return render_template("research/adverse_event.html", row=row, classification=services.classify(row),
                            reports=services.reports_for(row, _now()), form=ReportedForm(),
+                           safeguarding_form=SafeguardingForm(),
                            criteria=adverse.SERIOUSNESS_CRITERIA, history=history(("adverse_event", row.id)))
 
 
@@ -180,6 +204,24 @@ def adverse_event_reported(event_id: int):
             flash("Report recorded.", "success")
     else:
         flash("Choose who the report went to, and when.", "info")
+    return redirect(url_for("research.adverse_event", event_id=row.id))
+
+
+@bp.post("/adverse-events/<int:event_id>/safeguarding")
+@allow(*roles.STAFF)
+def adverse_event_safeguarding(event_id: int):
+    """Record that the event was escalated to safeguarding (the referral date)."""
+    row = _event(event_id)
+    form = SafeguardingForm()
+    if form.validate_on_submit():
+        try:
+            services.escalate_safeguarding(current_user, row, form.referral_on.data)
+        except Refused as exc:
+            flash(exc.message, "info")
+        else:
+            flash("Safeguarding escalation recorded.", "success")
+    else:
+        flash("Enter the date of the safeguarding referral.", "info")
     return redirect(url_for("research.adverse_event", event_id=row.id))
 
 

@@ -103,6 +103,11 @@ class ReportedForm(FlaskForm):
                                 validators=[DataRequired("Enter the time.")])
 
 
+class SafeguardingForm(FlaskForm):
+    referral_on = DateField("Date of the safeguarding referral", default=dt.date.today,
+                            validators=[InputRequired("Enter the date.")])
+
+
 class CostForm(OnceMixin, FlaskForm):
     site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     category = RadioField("Category", validators=[DataRequired("Choose a category.")])

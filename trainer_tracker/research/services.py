@@ -101,6 +101,9 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
             for item in instrument.items
         ]).execute()
         keep.response_saved(carer.id if carer is not None else None, person.id if person is not None else None)
+        from ..concerns.services import from_wellbeing_alerts
+
+        from_wellbeing_alerts(row, list(result.alerts))  # alerts reach the site lead's queue at once
         audit.record(actor, "assessment.record", "assessment_response", row.id,
                      f"{instrument.id} {instrument.version} at {time_point} recorded",
                      instrument=instrument.id, time_point=time_point, respondent=respondent,
