@@ -192,3 +192,24 @@ def concern(user, concern_id: int):
 
 def can_act_on_concern(user, concern_obj) -> bool:
     return _is_central(user) or (user.role == roles.SITE_LEAD and user.site_id == concern_obj.site_id)
+
+
+def referrals(user):
+    """Referrals: the site team's (staff of the site; central roles every site)."""
+    from .pathway.models import Referral
+
+    query = Referral.select()
+    if _is_central(user):
+        return query
+    if user.role == roles.SITE_LEAD:
+        return query.where(Referral.site == user.site_id)
+    return query.where(Referral.id == 0)
+
+
+def referral(user, referral_id: int):
+    from .pathway.models import Referral
+
+    found = referrals(user).where(Referral.id == referral_id).first()
+    if found is None:
+        raise NotVisible(referral_id)
+    return found

@@ -111,14 +111,15 @@ def _register_blueprints(app: Flask) -> None:
     from .concerns.views import bp as concerns_bp
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
+    from .pathway.views import bp as pathway_bp
     from .research.views import bp as research_bp
     from .support import contact_list as _support_contacts  # noqa: F401  routes on the support blueprint
     from .support import correction_views as _support_corrections  # noqa: F401  routes on the support blueprint
     from .support.views import bp as support_bp
     from .web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, concerns_bp, fidelity_bp, research_bp,
-                      admin_bp):
+    for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, pathway_bp, concerns_bp, fidelity_bp,
+                      research_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     if app.config.get("SITE_DIR"):

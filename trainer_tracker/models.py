@@ -17,6 +17,7 @@ from .cascade.models import (
 from .concerns.models import Concern
 from .fidelity.models import FidelityItemScore, FidelityRecord
 from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
+from .pathway.models import ConsentRecord, Demographics, Referral, ReferralContact, ReferralStep, SupporterProfile
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 from .support.models import Carer, CarerContactDetails, Contact, Match
 
@@ -54,4 +55,10 @@ ALL_MODELS = [
     AdverseEvent,
     CostItem,
     Concern,
+    Referral,
+    ReferralContact,
+    ReferralStep,
+    ConsentRecord,
+    Demographics,
+    SupporterProfile,
 ]

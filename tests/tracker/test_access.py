@@ -51,6 +51,9 @@ EXPECTED = {
     "research.costs": {A, PL, SL, R},
     "concerns.raise_concern": {A, PL, SL, T, S}, "concerns.queue": {A, PL, SL, T, S},
     "concerns.concern": {A, PL, SL, T, S},
+    "pathway.referrals": {A, PL, SL}, "pathway.new_referral": {A, PL, SL}, "pathway.referral": {A, PL, SL},
+    "pathway.consent": {A, PL, SL}, "pathway.referral_demographics": {A, PL, SL},
+    "pathway.carer_demographics": {A, PL, SL}, "pathway.waiting": {A, PL, SL}, "pathway.profile": {A, PL, SL, T, S},
 }
 POST_ONLY = {
     "auth.logout": EVERYONE, "cascade.revoke": {A, PL, SL}, "cascade.lapse": {A, PL, SL},
@@ -84,6 +87,7 @@ def _urls(app, world):
             "contact_id": 1, "response_id": 1, "event_id": 1,
             "certification_id": world.cert2.id, "carer_id": world.carer.id, "match_id": world.match.id,
             "user_id": world.users[A].id, "site_id": world.el.id, "result_id": 1, "item_id": 1, "concern_id": 1,
+            "referral_id": 1,
             "token": "not-a-real-token"}
     with app.test_request_context():
         from flask import url_for

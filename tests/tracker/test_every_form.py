@@ -132,6 +132,23 @@ def _eligible_trainee(w):
     return trainee
 
 
+def _referral(w, eligible: bool = False):
+    from trainer_tracker.pathway import services as pathway
+
+    row = pathway.refer(None, w.el, source="site-team", referred_on=TODAY, name="Sam Example")
+    if eligible:
+        pathway.record_step(None, row, "contacted", TODAY)
+        answers = {c["id"]: "yes" for c in pathway.settings()["eligibility"]}
+        row = pathway.record_step(None, row, "eligible", TODAY, eligibility=answers)
+    return row
+
+
+def _required_consent() -> list[str]:
+    from trainer_tracker.pathway import services as pathway
+
+    return pathway.consent_form().required
+
+
 def _concern(w):
     from trainer_tracker.concerns import services as concerns
 
@@ -243,6 +260,20 @@ CASES = {
     "research.adverse_event_safeguarding": lambda w: (lambda e: Case(
         roles.SITE_LEAD, f"/research/adverse-events/{e.id}", {"referral_on": ISO},
         post_to=f"/research/adverse-events/{e.id}/safeguarding"))(_event(w)),
+    # The carer's pathway
+    "pathway.new_referral": lambda w: Case(roles.SITE_LEAD, "/referrals/new", {
+        "source": "ward-staff", "referred_on": ISO, "relationship": "parent", "language": "English",
+        "availability": ["weekday-evening"], "name": "Robin Example"}),
+    "pathway.referral": lambda w: (lambda r: Case(roles.SITE_LEAD, f"/referrals/{r.id}", {
+        "step": "contacted", "on": ISO}))(_referral(w)),
+    "pathway.consent": lambda w: (lambda r: Case(roles.SITE_LEAD, f"/referrals/{r.id}/consent", {
+        "consented_on": ISO, "answers": _required_consent()}))(_referral(w, eligible=True)),
+    "pathway.referral_demographics": lambda w: (lambda r: Case(roles.SITE_LEAD, f"/referrals/{r.id}/demographics", {
+        "age_band": "45-54", "ethnicity": "white-irish"}))(_referral(w)),
+    "pathway.carer_demographics": lambda w: Case(roles.SITE_LEAD, f"/carers/{w.carer.id}/demographics", {
+        "gender": "prefer-not-to-say"}),
+    "pathway.profile": lambda w: Case(roles.SUPPORTER, f"/people/{w.gen2.id}/profile", {
+        "languages": "English, Bengali", "relationships": ["child"], "availability": ["weekend"]}),
     # Concerns
     "concerns.raise_concern": lambda w: Case(roles.SUPPORTER, f"/concerns/new?carer={w.carer.id}", {
         "about": "carer", "carer": str(w.carer.id), "urgency": "today", "category": "carer-safety",

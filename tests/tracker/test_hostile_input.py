@@ -59,7 +59,8 @@ def _ids(world) -> dict:
     return {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": 1, "record_id": 1,
             "contact_id": 1, "response_id": 1, "event_id": 1, "certification_id": world.cert2.id,
             "carer_id": world.carer.id, "match_id": world.match.id, "user_id": world.users[roles.SUPPORTER].id,
-            "site_id": world.el.id, "result_id": 1, "item_id": 1, "token": "x", "concern_id": 1}
+            "site_id": world.el.id, "result_id": 1, "item_id": 1, "token": "x", "concern_id": 1,
+            "referral_id": 1}
 
 
 ENDPOINTS = [
@@ -73,6 +74,8 @@ ENDPOINTS = [
     "cascade.new_delivery", "cascade.new_person", "cascade.people", "cascade.person", "cascade.remove_trainee",
     "cascade.remove_trainer", "cascade.renew", "cascade.revoke", "cascade.tree", "cascade.withdraw_result",
     "concerns.acknowledge", "concerns.concern", "concerns.queue", "concerns.raise_concern",
+    "pathway.carer_demographics", "pathway.consent", "pathway.new_referral", "pathway.profile", "pathway.referral",
+    "pathway.referral_demographics", "pathway.referrals", "pathway.waiting",
     "dashboard.index",
     "fidelity.dashboard", "fidelity.rate_contact", "fidelity.rate_delivery", "fidelity.record_detail",
     "fidelity.records_list",

@@ -53,9 +53,87 @@ def up(migrator, db):
             database = db
             table_name = 'concern'
 
-    db.create_tables([Concern])
+    class Referral(Model):
+        site = ForeignKeyField(Site, on_delete='RESTRICT')
+        source = CharField(max_length=30)
+        referred_on = DateField(index=True)
+        relationship = CharField(max_length=30, default='')
+        language = CharField(max_length=40, default='')
+        contact_mode = CharField(max_length=20, default='')
+        area = CharField(max_length=60, default='')
+        availability = CharField(max_length=120, default='')
+        preferences = CharField(max_length=300, default='')
+        eligibility = TextField(default='{}')
+        status = CharField(max_length=16, default='referred', index=True)
+        carer = ForeignKeyField(Carer, null=True, unique=True, on_delete='RESTRICT')
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'referral'
+
+    class ReferralContact(Model):
+        referral = ForeignKeyField(Referral, unique=True, on_delete='CASCADE')
+        name = CharField(max_length=120, default='')
+        phone = CharField(max_length=40, default='')
+        email = CharField(max_length=254, default='')
+        class Meta:
+            database = db
+            table_name = 'referral_contact'
+
+    class ReferralStep(Model):
+        referral = ForeignKeyField(Referral, on_delete='CASCADE')
+        step = CharField(max_length=16)
+        on = DateField()
+        by_user_id = IntegerField(null=True)
+        note = CharField(max_length=300, default='')
+        class Meta:
+            database = db
+            table_name = 'referral_step'
+
+    class ConsentRecord(Model):
+        carer = ForeignKeyField(Carer, on_delete='RESTRICT')
+        form_id = CharField(max_length=64)
+        form_version = CharField(max_length=20)
+        consented_on = DateField()
+        taken_by_user_id = IntegerField(null=True)
+        answers = TextField(default='{}')
+        withdrawn_on = DateField(null=True)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'consent_record'
+
+    class Demographics(Model):
+        referral = ForeignKeyField(Referral, null=True, unique=True, on_delete='CASCADE')
+        carer = ForeignKeyField(Carer, null=True, unique=True, on_delete='CASCADE')
+        age_band = CharField(max_length=20, default='')
+        gender = CharField(max_length=20, default='')
+        ethnicity = CharField(max_length=60, default='')
+        first_language = CharField(max_length=20, default='')
+        relationship = CharField(max_length=20, default='')
+        area_type = CharField(max_length=20, default='')
+        recorded_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'demographics'
+
+    class SupporterProfile(Model):
+        person = ForeignKeyField(Person, unique=True, on_delete='CASCADE')
+        languages = CharField(max_length=120, default='English')
+        relationships = CharField(max_length=120, default='')
+        area = CharField(max_length=60, default='')
+        availability = CharField(max_length=120, default='')
+        updated_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'supporter_profile'
+
+    db.create_tables([Concern, Referral, ReferralContact, ReferralStep, ConsentRecord, Demographics, SupporterProfile])
+    migrator.migrate(migrator.add_column('match', 'choice_note', CharField(max_length=300, default='')))
 
 
 def down(migrator, db):
-    for table in ('concern',):
+    migrator.migrate(migrator.drop_column('match', 'choice_note'))
+    for table in ('supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
+                  'referral', 'concern'):
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')

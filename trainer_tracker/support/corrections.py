@@ -73,6 +73,9 @@ def withdraw(actor, carer: Carer, withdrawn_on: dt.date, category: str, reason: 
             active.save()
         carer.status, carer.withdrawn_on, carer.withdrawal_reason = "withdrawn", withdrawn_on, category
         carer.save()
+        from ..pathway.services import consent_withdrawn
+
+        consent_withdrawn(carer.id, withdrawn_on)  # the consent record says so too
         keep.carer_changed(carer.id, [active.supporter_id] if active else [])
         audit.record(actor, "carer.withdraw", "carer", carer.id, f"{carer.study_id} withdrew", category=category,
                      reason=(reason or "").strip()[:500], ended_match=active.id if active else None,
@@ -93,6 +96,9 @@ def undo_withdrawal(actor, carer: Carer, reason: str) -> Carer:
         old = (carer.withdrawn_on, carer.withdrawal_reason)
         carer.status, carer.withdrawn_on, carer.withdrawal_reason = status, None, ""
         carer.save()
+        from ..pathway.services import consent_restored
+
+        consent_restored(carer.id)
         keep.carer_changed(carer.id)
         audit.record(actor, "carer.undo_withdrawal", "carer", carer.id, f"{carer.study_id} withdrawal undone",
                      reason=reason, changes={"withdrawn_on": {"from": str(old[0]), "to": None},

@@ -33,6 +33,8 @@ class ContactDetailsForm(FlaskForm):
 class MatchForm(FlaskForm):
     supporter = IdSelectField("Peer supporter", validators=[DataRequired("Choose a peer supporter.")])
     matched_on = DateField("Date matched", default=dt.date.today, validators=[InputRequired("Enter the date.")])
+    note = StringField("Why this peer supporter (optional)", validators=[Optional(), Length(max=300)],
+                       description="For example: both care for a son; both speak Bengali. Please do not write names.")
 
 
 class ContactForm(OnceMixin, FlaskForm):

@@ -44,6 +44,7 @@ class Match(BaseModel):
     matched_on = DateField()
     ended_on = DateField(null=True, index=True)
     end_reason = CharField(max_length=40, default="")
+    choice_note = CharField(max_length=300, default="")  # why the site lead chose this supporter (optional)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

@@ -70,7 +70,7 @@ def lock_supporter(person_id: int) -> None:
     lock_rows(Person, [person_id])
 
 
-def match(actor, carer: Carer, supporter: Person, matched_on: dt.date) -> Match:
+def match(actor, carer: Carer, supporter: Person, matched_on: dt.date, note: str = "") -> Match:
     """Match a carer to a certified peer supporter, within the caseload cap."""
     cap = int(programme().get("caseload_cap", 3))
     if matched_on > dt.date.today():
@@ -93,7 +93,8 @@ def match(actor, carer: Carer, supporter: Person, matched_on: dt.date) -> Match:
         if load >= cap:
             raise Refused(f"{supporter.name} already supports {load} carers; the caseload cap is {cap}.",
                           "supporter")
-        new = Match.create(carer=carer, supporter=supporter, matched_on=matched_on)
+        new = Match.create(carer=carer, supporter=supporter, matched_on=matched_on,
+                           choice_note=" ".join((note or "").split())[:300])
         carer.status = "matched"
         carer.save()
         keep.carer_changed(carer.id, [supporter.id])

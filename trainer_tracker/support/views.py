@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import json
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -11,11 +13,12 @@ from cascade.config import programme
 from .. import access
 from ..accounts import roles
 from ..audit.history import history
-from ..cascade.models import Certification, Person, Site
+from ..cascade.models import Person, Site
 from ..errors import Refused
 from ..web import listing, once, pickers
 from ..web.forms import attach
 from ..web.guard import allow
+from ..web.paging import query_id
 from . import services
 from .blueprint import CARER_VIEWERS, bp
 from .forms import CarerForm, ContactDetailsForm, ContactForm, EndForm, MatchForm
@@ -50,6 +53,15 @@ def carers():
                {"name": "status", "label": "Status", "value": status,
                 "options": [("", "Any")] + list(CARER_STATUSES.items())}]
     return render_template("support/carers.html", page=page, active=active, filters=filters)
+
+
+def _optional_items() -> set[str]:
+    from ..pathway.services import consent_form
+
+    try:
+        return set(consent_form().optional)
+    except Refused:
+        return set()
 
 
 CARER_STATUSES = {"waiting": "Waiting for a peer supporter", "matched": "Being supported", "ended": "Support ended",
@@ -101,6 +113,11 @@ def carer(carer_id: int):
                      .order_by(AssessmentResponse.completed_on))
     instruments = [i for i in registry() if "carer" in i.respondents]
     can_manage = access.can_manage_carers(current_user, found.site_id)
+    from ..pathway.services import current_consent
+
+    consent = current_consent(found.id) if can_manage else None
+    consent_optional = ", ".join(item.replace("-", " ") for item, agreed in
+                                 json.loads(consent.answers).items() if agreed and item in _optional_items()) if consent else ""
     record_history = history(("carer", found.id), ("match", [m.id for m in matches]),
                              ("contact", [c.id for c in contacts])) if (can_manage or active) else []
     return render_template("support/carer.html", responses=responses, instruments=instruments, carer=found,
@@ -108,7 +125,7 @@ def carer(carer_id: int):
                            history=record_history,
                            can_correct_contacts=access.can_correct_contacts(current_user, found),
                            can_see_details=access.can_see_contact_details(current_user, found), active=active,
-                           can_manage=can_manage,
+                           can_manage=can_manage, consent=consent, consent_optional=consent_optional,
                            can_record=bool(active and access.can_record_contact(current_user, active)),
                            modes=programme().get("contact_modes", {}), topics=programme().get("contact_topics", {}))
 
@@ -133,11 +150,9 @@ def contact_details(carer_id: int):
 def _bind_supporters(field, site_id: int) -> None:
     """Peer supporters of the carer's site who can take a carer now: an active certification and
     room in their caseload (searched by name at a large site)."""
+    from ..pathway.matching import available_supporters
+
     cap = int(programme().get("caseload_cap", 3))
-    active = Certification.select(Certification.person).where(Certification.status == "active")
-    full = (Match.select(Match.supporter).where(Match.ended_on.is_null()).group_by(Match.supporter)
-            .having(fn.COUNT(Match.id) >= cap))
-    allowed = Person.select().where((Person.site == site_id) & Person.id.in_(active) & Person.id.not_in(full))
     loads: dict[int, int] = {}
 
     def read_loads(rows: list) -> None:
@@ -145,7 +160,7 @@ def _bind_supporters(field, site_id: int) -> None:
                      .where(Match.ended_on.is_null() & Match.supporter.in_([p.id for p in rows] or [0]))
                      .group_by(Match.supporter).tuples())
 
-    pickers.bind(field, allowed, label=lambda p: f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)",
+    pickers.bind(field, available_supporters(site_id), label=lambda p: f"{p.name} ({loads.get(p.id, 0)} of {cap} carers)",
                  search=[Person.given_name, Person.family_name], order=[Person.family_name, Person.given_name, Person.id],
                  blank="Choose a peer supporter", noun="peer supporters", before_labels=read_loads)
 
@@ -156,19 +171,25 @@ def match(carer_id: int):
     found = access.carer(current_user, carer_id)
     if not access.can_manage_carers(current_user, found.site_id):
         abort(403)
+    from ..pathway.matching import suggestions
+    from ..pathway.models import Referral
+
     form = MatchForm()
+    if request.method == "GET" and query_id("supporter"):
+        form.supporter.data = query_id("supporter")
     _bind_supporters(form.supporter, found.site_id)
     if not pickers.searching() and form.validate_on_submit():
         supporter = Person.get_or_none(Person.id == form.supporter.data)
         try:
-            services.match(current_user, found, supporter, form.matched_on.data)
+            services.match(current_user, found, supporter, form.matched_on.data, note=form.note.data or "")
         except Refused as exc:
             attach(form, exc)
         else:
             flash(f"{found.study_id} matched with {supporter.name}.", "success")
             return redirect(url_for("support.carer", carer_id=found.id))
-    return render_template("cascade/form_page.html", form=form, title=f"Match {found.study_id} with a peer supporter",
-                           submit="Match", back=url_for("support.carer", carer_id=found.id))
+    return render_template("support/match.html", form=form, carer=found, suggestions=suggestions(found),
+                           referral=Referral.get_or_none(Referral.carer == found.id),
+                           cap=int(programme().get("caseload_cap", 3)))
 
 
 @bp.route("/matches/<int:match_id>/contacts/new", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Cascade", "cascade.tree", roles.CASCADE_VIEWERS),
     ("Courses", "cascade.courses", roles.CASCADE_VIEWERS),
     ("People", "cascade.people", roles.CASCADE_VIEWERS),
+    ("Referrals", "pathway.referrals", roles.STAFF),
     ("Carers", "support.carers", roles.STAFF),
     ("Assessments", "research.due", roles.STAFF),
     ("Adverse events", "research.adverse_events", roles.STAFF),
