@@ -19,6 +19,7 @@ from .fidelity.models import FidelityItemScore, FidelityRecord
 from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
 from .pathway.models import ConsentRecord, Demographics, Referral, ReferralContact, ReferralStep, SupporterProfile
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
+from .supervision.models import ReflectiveNote, SupervisionAttendee, SupervisionSession
 from .support.models import Carer, CarerContactDetails, Contact, Match
 
 ALL_MODELS = [
@@ -61,4 +62,7 @@ ALL_MODELS = [
     ConsentRecord,
     Demographics,
     SupporterProfile,
+    SupervisionSession,
+    SupervisionAttendee,
+    ReflectiveNote,
 ]

@@ -54,6 +54,8 @@ EXPECTED = {
     "pathway.referrals": {A, PL, SL}, "pathway.new_referral": {A, PL, SL}, "pathway.referral": {A, PL, SL},
     "pathway.consent": {A, PL, SL}, "pathway.referral_demographics": {A, PL, SL},
     "pathway.carer_demographics": {A, PL, SL}, "pathway.waiting": {A, PL, SL}, "pathway.profile": {A, PL, SL, T, S},
+    "supervision.sessions": {A, PL, SL, T, S}, "supervision.new_session": {A, PL, SL, T},
+    "supervision.overdue": {A, PL, SL}, "supervision.reflections": {SL, T, S},
 }
 POST_ONLY = {
     "auth.logout": EVERYONE, "cascade.revoke": {A, PL, SL}, "cascade.lapse": {A, PL, SL},

@@ -274,6 +274,12 @@ CASES = {
         "gender": "prefer-not-to-say"}),
     "pathway.profile": lambda w: Case(roles.SUPPORTER, f"/people/{w.gen2.id}/profile", {
         "languages": "English, Bengali", "relationships": ["child"], "availability": ["weekend"]}),
+    # Supervision
+    "supervision.new_session": lambda w: Case(roles.TRAINER, "/supervision/new", {
+        "kind": "individual", "held_on": ISO, "minutes": "45", "attendee_1": str(w.gen2.id),
+        "topics": ["boundaries", "wellbeing"]}),
+    "supervision.reflections": lambda w: Case(roles.SUPPORTER, "/reflections", {
+        "text": "The call went better than I feared. Bring the ending plan to supervision."}),
     # Concerns
     "concerns.raise_concern": lambda w: Case(roles.SUPPORTER, f"/concerns/new?carer={w.carer.id}", {
         "about": "carer", "carer": str(w.carer.id), "urgency": "today", "category": "carer-safety",

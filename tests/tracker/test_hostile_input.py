@@ -76,6 +76,7 @@ ENDPOINTS = [
     "concerns.acknowledge", "concerns.concern", "concerns.queue", "concerns.raise_concern",
     "pathway.carer_demographics", "pathway.consent", "pathway.new_referral", "pathway.profile", "pathway.referral",
     "pathway.referral_demographics", "pathway.referrals", "pathway.waiting",
+    "supervision.new_session", "supervision.overdue", "supervision.reflections", "supervision.sessions",
     "dashboard.index",
     "fidelity.dashboard", "fidelity.rate_contact", "fidelity.rate_delivery", "fidelity.record_detail",
     "fidelity.records_list",

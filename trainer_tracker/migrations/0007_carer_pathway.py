@@ -128,12 +128,44 @@ def up(migrator, db):
             database = db
             table_name = 'supporter_profile'
 
-    db.create_tables([Concern, Referral, ReferralContact, ReferralStep, ConsentRecord, Demographics, SupporterProfile])
+    class SupervisionSession(Model):
+        site = ForeignKeyField(Site, on_delete='RESTRICT')
+        kind = CharField(max_length=12)
+        held_on = DateField(index=True)
+        minutes = IntegerField()
+        supervisor = ForeignKeyField(Person, null=True, on_delete='RESTRICT')
+        topics = CharField(max_length=255, default='')
+        follow_ups = TextField(default='')
+        recorded_by_user_id = IntegerField(null=True)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'supervision_session'
+
+    class SupervisionAttendee(Model):
+        session = ForeignKeyField(SupervisionSession, on_delete='CASCADE')
+        person = ForeignKeyField(Person, on_delete='RESTRICT')
+        class Meta:
+            database = db
+            table_name = 'supervision_attendee'
+            indexes = ((('session', 'person'), True),)
+
+    class ReflectiveNote(Model):
+        author_user_id = IntegerField(index=True)
+        written_on = DateField()
+        text = TextField()
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'reflective_note'
+
+    db.create_tables([Concern, Referral, ReferralContact, ReferralStep, ConsentRecord, Demographics, SupporterProfile,
+                      SupervisionSession, SupervisionAttendee, ReflectiveNote])
     migrator.migrate(migrator.add_column('match', 'choice_note', CharField(max_length=300, default='')))
 
 
 def down(migrator, db):
     migrator.migrate(migrator.drop_column('match', 'choice_note'))
-    for table in ('supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
+    for table in ('reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
                   'referral', 'concern'):
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')

@@ -23,6 +23,7 @@ NAVIGATION = [
     ("Costs", "research.costs", (*roles.STAFF, roles.RESEARCHER)),
     ("My support", "support.my_caseload", (roles.SUPPORTER, roles.TRAINER)),
     ("Concerns", "concerns.queue", (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)),
+    ("Supervision", "supervision.sessions", (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)),
     ("My training", "cascade.me", (roles.SUPPORTER, roles.TRAINER)),
     ("Users", "admin.users", (roles.ADMIN,)),
     ("Audit log", "admin.audit", (roles.ADMIN,)),

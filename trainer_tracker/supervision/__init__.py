@@ -1,0 +1,1 @@
+"""Supervision for peer supporters (individual or group sessions) and private reflective notes."""
