@@ -112,8 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
     from .pathway.views import bp as pathway_bp
-    from .supervision.views import bp as supervision_bp
     from .research.views import bp as research_bp
+    from .supervision.views import bp as supervision_bp
     from .support import contact_list as _support_contacts  # noqa: F401  routes on the support blueprint
     from .support import correction_views as _support_corrections  # noqa: F401  routes on the support blueprint
     from .support.views import bp as support_bp
