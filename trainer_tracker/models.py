@@ -19,6 +19,7 @@ from .fidelity.models import FidelityItemScore, FidelityRecord
 from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
 from .pathway.models import ConsentRecord, Demographics, Referral, ReferralContact, ReferralStep, SupporterProfile
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
+from .research.self_completion import SelfCompletionLink
 from .supervision.models import ReflectiveNote, SupervisionAttendee, SupervisionSession
 from .support.models import Carer, CarerContactDetails, Contact, Match
 
@@ -65,4 +66,5 @@ ALL_MODELS = [
     SupervisionSession,
     SupervisionAttendee,
     ReflectiveNote,
+    SelfCompletionLink,
 ]

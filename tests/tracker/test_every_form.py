@@ -149,6 +149,13 @@ def _required_consent() -> list[str]:
     return pathway.consent_form().required
 
 
+def _answer_token(w) -> str:
+    from trainer_tracker.research import self_completion
+    from trainer_tracker.research.views import registry
+
+    return self_completion.issue(None, w.carer, registry().get("carerqol-7d"), "baseline")[1]
+
+
 def _concern(w):
     from trainer_tracker.concerns import services as concerns
 
@@ -274,6 +281,10 @@ CASES = {
         "gender": "prefer-not-to-say"}),
     "pathway.profile": lambda w: Case(roles.SUPPORTER, f"/people/{w.gen2.id}/profile", {
         "languages": "English, Bengali", "relationships": ["child"], "availability": ["weekend"]}),
+    "research.answer_link": lambda w: Case(roles.SUPPORTER, f"/research/carers/{w.carer.id}/answer-link", {
+        "instrument": "carerqol-7d", "time_point": "baseline"}, status=200),
+    "research.answer": lambda w: Case(None, f"/research/answer/{_answer_token(w)}", _number_items("carerqol-7d", "7"),
+                                      status=200),
     # Supervision
     "supervision.new_session": lambda w: Case(roles.TRAINER, "/supervision/new", {
         "kind": "individual", "held_on": ISO, "minutes": "45", "attendee_1": str(w.gen2.id),

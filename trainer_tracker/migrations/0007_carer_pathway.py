@@ -159,13 +159,30 @@ def up(migrator, db):
             database = db
             table_name = 'reflective_note'
 
-    db.create_tables([Concern, Referral, ReferralContact, ReferralStep, ConsentRecord, Demographics, SupporterProfile,
+    class SelfCompletionLink(Model):
+        token_hash = CharField(max_length=64, unique=True)
+        carer = ForeignKeyField(Carer, on_delete='CASCADE')
+        instrument_id = CharField(max_length=64)
+        time_point = CharField(max_length=32)
+        created_by_user_id = IntegerField(null=True)
+        created_at = DateTimeField()
+        expires_at = DateTimeField()
+        used_at = DateTimeField(null=True)
+        response = ForeignKeyField(AssessmentResponse, null=True, on_delete='SET NULL')
+        emailed = BooleanField(default=False)
+        class Meta:
+            database = db
+            table_name = 'self_completion_link'
+
+    db.create_tables([SelfCompletionLink, Concern, Referral, ReferralContact, ReferralStep, ConsentRecord, Demographics, SupporterProfile,
                       SupervisionSession, SupervisionAttendee, ReflectiveNote])
     migrator.migrate(migrator.add_column('match', 'choice_note', CharField(max_length=300, default='')))
+    migrator.migrate(migrator.add_column('assessment_response', 'self_completed', BooleanField(default=False)))
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_column('assessment_response', 'self_completed'))
     migrator.migrate(migrator.drop_column('match', 'choice_note'))
-    for table in ('reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
+    for table in ('self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
                   'referral', 'concern'):
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')

@@ -18,11 +18,14 @@ def _label(value) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def instrument_form(instrument, time_points: list[tuple[str, str]] | None):
+def instrument_form(instrument, time_points: list[tuple[str, str]] | None, *, self_completion: bool = False):
     """A form for the instrument's items; with time points (a new response) it also asks for the
-    time point and date, which are fixed once a response is saved (time_points=None)."""
+    time point and date, which are fixed once a response is saved (time_points=None). A carer
+    answering through their own link (`self_completion`) is asked the items only."""
     class Form(OnceMixin, FlaskForm):
-        if time_points is not None:
+        if self_completion:
+            pass
+        elif time_points is not None:
             time_point = SelectField("Time point", choices=time_points,
                                      validators=[DataRequired("Choose the time point.")])
             completed_on = DateField("Date completed", default=dt.date.today,

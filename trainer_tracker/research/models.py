@@ -39,6 +39,7 @@ class AssessmentResponse(BaseModel):
     recorded_by_user_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    self_completed = BooleanField(default=False)  # answered by the carer through their own link
 
 
 class AssessmentAnswer(BaseModel):

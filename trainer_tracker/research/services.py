@@ -68,7 +68,8 @@ def _check_target(instrument, carer: Carer | None, person: Person | None) -> str
 
 
 def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, answers: dict,
-                  carer: Carer | None = None, person: Person | None = None) -> AssessmentResponse:
+                  carer: Carer | None = None, person: Person | None = None,
+                  self_completed: bool = False) -> AssessmentResponse:
     """Score and store one set of answers; refuses out-of-range or missing values per item."""
     respondent = _check_target(instrument, carer, person)
     points = {tp.id for tp in instrument.time_points}
@@ -95,7 +96,8 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
         row = AssessmentResponse.create(
             instrument_id=instrument.id, instrument_version=str(instrument.version), respondent=respondent,
             carer=carer, person=person, site=site_id, time_point=time_point, completed_on=completed_on,
-            scores=json.dumps(result.to_dict()), recorded_by_user_id=getattr(actor, "id", None))
+            scores=json.dumps(result.to_dict()), recorded_by_user_id=getattr(actor, "id", None),
+            self_completed=self_completed)
         AssessmentAnswer.insert_many([
             {"response": row.id, "item_id": item.id, "value": _serialise(result.values.get(item.id))}
             for item in instrument.items
@@ -107,6 +109,7 @@ def save_response(actor, instrument, *, time_point: str, completed_on: dt.date, 
         audit.record(actor, "assessment.record", "assessment_response", row.id,
                      f"{instrument.id} {instrument.version} at {time_point} recorded",
                      instrument=instrument.id, time_point=time_point, respondent=respondent,
+                     self_completed=self_completed,
                      answered=sum(1 for v in result.values.values() if v is not None))
     return row
 
