@@ -17,6 +17,7 @@ from .cascade.models import (
 from .concerns.models import Concern
 from .fidelity.models import FidelityItemScore, FidelityRecord
 from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
+from .notify.models import NotificationLog
 from .pathway.models import ConsentRecord, Demographics, Referral, ReferralContact, ReferralStep, SupporterProfile
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 from .research.self_completion import SelfCompletionLink
@@ -67,4 +68,5 @@ ALL_MODELS = [
     SupervisionAttendee,
     ReflectiveNote,
     SelfCompletionLink,
+    NotificationLog,
 ]

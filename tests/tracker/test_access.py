@@ -63,6 +63,7 @@ POST_ONLY = {
     "research.adverse_event_reported": {A, PL, SL}, "research.adverse_event_close": {A, PL, SL},
     "research.adverse_event_safeguarding": {A, PL, SL}, "concerns.acknowledge": {A, PL, SL},
     "admin.toggle_active": {A}, "admin.reset_link": {A, SL}, "admin.sign_out_everywhere": {A},
+    "auth.reminders": EVERYONE,
     "auth.sign_out_everywhere": EVERYONE,
 }
 

@@ -171,6 +171,7 @@ CASES = {
     "auth.account": lambda w: Case(roles.SUPPORTER, "/account", {"current": PASSWORD, "new": "quiet orchard lantern 42"}),
     "auth.forgot": lambda w: Case(None, "/forgot-password", {"email": "supporter@example.org"}, status=200),
     "auth.reset": lambda w: Case(None, f"/reset/{_reset_token(w)}", {"password": "quiet orchard lantern 42"}),
+    "auth.reminders": lambda w: Case(roles.SUPPORTER, "/account", post_to="/account/reminders"),
     "auth.sign_out_everywhere": lambda w: Case(roles.SUPPORTER, "/account", post_to="/account/sign-out-everywhere"),
     "auth.two_step": lambda w: Case(roles.SUPPORTER, "/account/two-step", from_page=_totp_code, status=200),
     "auth.second_step": lambda w: Case(roles.SUPPORTER, "/login/second-step", {"code": _with_two_step(w)}),

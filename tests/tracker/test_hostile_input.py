@@ -66,7 +66,7 @@ def _ids(world) -> dict:
 ENDPOINTS = [
     "admin.audit", "admin.edit_site", "admin.edit_user", "admin.new_site", "admin.new_user", "admin.reset_link",
     "admin.sign_out_everywhere", "admin.sites", "admin.toggle_active", "admin.user", "admin.users",
-    "auth.account", "auth.forgot", "auth.login", "auth.logout", "auth.reset", "auth.second_step",
+    "auth.account", "auth.forgot", "auth.reminders", "auth.login", "auth.logout", "auth.reset", "auth.second_step",
     "auth.sign_out_everywhere", "auth.two_step",
     "cascade.add_trainer", "cascade.attendance", "cascade.certificate", "cascade.certification", "cascade.certify",
     "cascade.checkout", "cascade.course", "cascade.courses", "cascade.edit_course", "cascade.edit_delivery",

@@ -30,6 +30,7 @@ class User(BaseModel, UserMixin):
     totp_secret = CharField(max_length=64, null=True)
     totp_enabled_at = DateTimeField(null=True)
     totp_last_step = IntegerField(null=True)  # the last 30-second step used: a code works once
+    reminders = BooleanField(default=True)  # a daily email of what is theirs to do (cascade tracker notify)
 
     session_key: str | None = None  # the signed-in session's key (accounts/sessions.py), per request
 

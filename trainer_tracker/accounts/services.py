@@ -86,6 +86,14 @@ def set_active(actor, user: User, active: bool) -> None:
                      "Account enabled" if active else "Account disabled", sessions_ended=ended)
 
 
+def set_reminders(actor, user: User, on: bool) -> None:
+    with write_transaction():
+        user.reminders = on
+        user.save()
+        audit.record(actor, "user.reminders_on" if on else "user.reminders_off", "user", user.id,
+                     "Email reminders turned on" if on else "Email reminders turned off")
+
+
 def sign_out_everywhere(actor, user: User) -> int:
     """End every session of the account, on every device (an administrator's button, or the
     person's own on their account page)."""

@@ -124,6 +124,15 @@ def account():
                            open_sessions=sessions.open_sessions(current_user), this_session=sessions.current())
 
 
+@bp.post("/account/reminders")
+@allow(*roles.ANY_SIGNED_IN)
+def reminders():
+    user = current_user._get_current_object()
+    services.set_reminders(user, user, not user.reminders)
+    flash("Email reminders are on." if user.reminders else "Email reminders are off.", "success")
+    return redirect(url_for("auth.account"))
+
+
 @bp.post("/account/sign-out-everywhere")
 @allow(*roles.ANY_SIGNED_IN)
 def sign_out_everywhere():

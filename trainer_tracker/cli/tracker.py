@@ -227,6 +227,36 @@ def create_user(email: str, role: str, site_code: str | None, person_id: int | N
     click.echo(f"created {user.email} ({roles.to_cli(user.role)})")
 
 
+@tracker.command()
+@click.option("--dry-run", is_flag=True, help="List who would get a digest and what is in it; send nothing.")
+@click.option("--base-url", "base", default=None, help="Where people open the tracker (default "
+              "CASCADE_BASE_URL, else http://127.0.0.1:5000).")
+def notify(dry_run: bool, base: str | None) -> None:
+    """Email each person a digest of what is theirs to do (for cron or a systemd timer, once a day).
+
+    Only when something is waiting, only to people with reminders on, at most once a day; study IDs
+    and counts only. Needs CASCADE_SMTP_URL (except with --dry-run)."""
+    import datetime as dt
+
+    from .. import mail
+    from ..db import database
+    from ..notify.send import run
+
+    if not dry_run and not mail.configured():
+        raise click.ClickException("Email is not set up: set CASCADE_SMTP_URL (or use --dry-run).")
+    app = app_for_command()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            results = run(dt.date.today(), base_url(base), dry_run=dry_run)
+        finally:
+            database.close()
+    for r in results:
+        click.echo(f"{r['status']:<18} {r['email']}: {r['items']} item(s) ({', '.join(r['kinds'])})")
+    sent = sum(1 for r in results if r["status"] == "sent")
+    click.echo(f"{'dry run: ' if dry_run else ''}{len(results)} digest(s); {sent} sent")
+
+
 @tracker.command("reset-password")
 @click.argument("email")
 @click.option("--base-url", "base", default=None, help="Where people open the tracker (default "

@@ -178,11 +178,26 @@ def up(migrator, db):
                       SupervisionSession, SupervisionAttendee, ReflectiveNote])
     migrator.migrate(migrator.add_column('match', 'choice_note', CharField(max_length=300, default='')))
     migrator.migrate(migrator.add_column('assessment_response', 'self_completed', BooleanField(default=False)))
+    migrator.migrate(migrator.add_column('user', 'reminders', BooleanField(default=True)))
+
+    class NotificationLog(Model):
+        user_id = IntegerField()
+        sent_on = DateField()
+        kinds = CharField(max_length=255, default='')
+        items = IntegerField(default=0)
+        status = CharField(max_length=10)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'notification_log'
+            indexes = ((('user_id', 'sent_on'), True),)
+    db.create_tables([NotificationLog])
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_column('user', 'reminders'))
     migrator.migrate(migrator.drop_column('assessment_response', 'self_completed'))
     migrator.migrate(migrator.drop_column('match', 'choice_note'))
-    for table in ('self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
+    for table in ('notification_log', 'self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
                   'referral', 'concern'):
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
