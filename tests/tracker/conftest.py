@@ -235,6 +235,11 @@ class World:
         self.carer = ss.register_carer(None, self.el, today - dt.timedelta(days=50), name="Jo Carer",
                                        phone="01632 960001")
         self.carer_dv = ss.register_carer(None, self.dv, today - dt.timedelta(days=50))
+        from trainer_tracker.pathway.services import consent_form, record_consent
+
+        for carer in (self.carer, self.carer_dv):  # consent on file, every item agreed (sharing included)
+            record_consent(None, carer, consented_on=carer.consented_on,
+                           answers={item.id: True for item in consent_form().items})
         self.match = ss.match(None, self.carer, self.gen2, today - dt.timedelta(days=40))
         self.users = {
             roles.ADMIN: create_user(None, "admin@example.org", roles.ADMIN, PASSWORD),

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from cascade.cli import cascade
 
-EXPORT_NAMES = ["certifications", "lineage", "contacts", "fidelity", "assessments", "adverse-events"]
+EXPORT_NAMES = ["certifications", "lineage", "contacts", "fidelity", "assessments", "adverse-events", "referrals",
+                "consent", "concerns", "supervision"]
 
 
 def _export(name: str, out, *extra) -> list[dict]:

@@ -51,7 +51,7 @@ def export(name: str, out: Path, deidentified: bool, site_code: str | None) -> N
                 site = Site.get_or_none(Site.code == site_code.upper())
                 if site is None:
                     raise click.BadParameter(f"no site with code {site_code!r}", param_hint="--site")
-            scope = scope_for(site.id if site else None, site.code if site else None)
+            scope = scope_for(site.id if site else None, site.code if site else None, deidentified=deidentified)
             result = write(exports[name](scope), out, deidentified=deidentified)
         finally:
             database.close()
