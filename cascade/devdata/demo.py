@@ -74,3 +74,34 @@ def answers(instrument, rng, quality: float = 0.6) -> dict:
         elif scale.type == "date":
             found[item.id] = dt.date.today().isoformat()
     return found
+
+# The carer's pathway in the demo: supporters' matching profiles (languages, the relationship they
+# know from their own life, area, free time) and a few referrals at each step per site.
+DEMO_PROFILES = {
+    ("Fatima", "Begum"): ("English, Bengali", ["child"], "Tower Hamlets", ["weekday-evening", "weekend"]),
+    ("Joseph", "Adeyemi"): ("English, Yoruba", ["partner"], "Hackney", ["weekday-daytime"]),
+    ("Lucy", "Chen"): ("English, Cantonese", ["parent"], "Newham", ["weekend"]),
+    ("Mark", "Davies"): ("English", ["sibling", "child"], "Hackney", ["weekday-evening"]),
+    ("Sarah", "Cole"): ("English", ["child"], "Rugby", ["weekday-daytime", "weekday-evening"]),
+    ("Imran", "Khan"): ("English, Urdu, Punjabi", ["parent"], "Nuneaton", ["weekend"]),
+    ("Emma", "Jory"): ("English", ["partner"], "Exeter", ["weekday-daytime"]),
+    ("Neil", "Hocking"): ("English, Cornish", ["child"], "Plymouth", ["weekend", "weekday-evening"]),
+}
+# (steps reached, relationship, language, area, days since referral): one row per referral, at every site.
+DEMO_REFERRALS = [
+    (("referred",), "parent", "English", "", 2),
+    (("referred", "contacted"), "child", "Bengali", "Tower Hamlets", 9),
+    (("referred", "contacted", "eligible"), "partner", "English", "Hackney", 16),
+    (("referred", "contacted", "not-eligible"), "friend", "English", "", 25),
+    (("referred", "contacted", "eligible", "consented"), "child", "English", "", 45),
+]
+DEMO_CONCERNS = [  # (about, category, urgency, what happened, state)
+    ("carer", "carer-safety", "today", "The carer said they have not slept for a week and feel they cannot cope.",
+     "open"),
+    ("self", "supporter-wellbeing", "week", "Supporting a carer whose son was restrained brought back my own memories.",
+     "acknowledged"),
+    ("carer", "someone-else", "today", "The carer is worried about a younger child at home while they visit the ward.",
+     "closed"),
+]
+DEMO_REFLECTION = ("The call with my carer went better than I feared. I shared a little of my own story and it "
+                   "helped. I want to talk about endings in supervision.")

@@ -30,6 +30,9 @@ def test_the_crawl_reaches_the_main_pages(tracker_scans):
     assert {"/login", "/accessibility", "/verify?code=NOT-A-CODE", "/login (form 1 sent empty)"} <= reached[None]
     assert {"/dashboard", "/cascade", "/courses", "/people", "/carers", "/admin/users", "/admin/audit"} <= reached["admin"]
     assert any(p.startswith("/courses/") and p[9:].isdigit() for p in reached["lead"])
+    assert {"/referrals", "/waiting", "/concerns", "/supervision", "/supervision/overdue"} <= reached["admin"]
+    assert any(p.startswith("/referrals/") and p[11:].isdigit() for p in reached["admin"])
+    assert {"/concerns", "/concerns/new", "/reflections"} <= reached["supporter"]
     assert "/my/caseload" in reached["supporter"]
     assert any(p.endswith("/contacts/new") for p in reached["supporter"])
     assert any("sent empty" in p for p in reached["supporter"] | reached["admin"])

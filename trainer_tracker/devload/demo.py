@@ -12,7 +12,11 @@ from cascade.assessments.checklists import load_checklists, module_checklist
 from cascade.config import content_root, programme
 from cascade.devdata.demo import (
     ACCOUNTS,
+    DEMO_CONCERNS,
     DEMO_PASSWORD,
+    DEMO_PROFILES,
+    DEMO_REFERRALS,
+    DEMO_REFLECTION,
     DEMO_RELEASE,
     FOUNDERS,
     STAGE_ONE,
@@ -80,10 +84,15 @@ def load(curriculum, today: dt.date | None = None, seed: int = 2027, actor=None)
     carers = _support(actor, sites, stage_one, stage_two, today, rng, checklists)
     _research(actor, sites, [p for ps in stage_one.values() for p in ps] + [p for ps in stage_two.values() for p in ps],
               today, rng)
+    users = {}
     for email, role, site_code, linked in ACCOUNTS:
-        create_user(actor, email, role, DEMO_PASSWORD, site_code=site_code,
-                    person_id=people[linked].id if linked else None)
-    return {"sites": len(sites), "people": len(people), "carers": carers, "accounts": len(ACCOUNTS)}
+        users[email] = create_user(actor, email, role, DEMO_PASSWORD, site_code=site_code,
+                                   person_id=people[linked].id if linked else None)
+    from . import demo_pathway
+
+    pathway = demo_pathway.load(actor, sites, people, users, today, rng, profiles=DEMO_PROFILES,
+                                referrals=DEMO_REFERRALS, concern_rows=DEMO_CONCERNS, reflection=DEMO_REFLECTION)
+    return {"sites": len(sites), "people": len(people), "carers": carers, "accounts": len(ACCOUNTS), **pathway}
 
 
 def _teach_and_certify(actor, course, trainers, trainees, curriculum, rng) -> None:
