@@ -91,13 +91,13 @@ def _records(world) -> dict[str, dict]:
     never 404 (a 404 for an allowed role would hide a broken rule)."""
     import datetime as dt
 
+    from cascade.assessments.checklists import module_checklist
     from trainer_tracker.cascade.models import CheckoutResult, ModuleDelivery
     from trainer_tracker.concerns import services as concerns
     from trainer_tracker.fidelity import services as fidelity
     from trainer_tracker.pathway import services as pathway
     from trainer_tracker.research import services as research
     from trainer_tracker.research.views import registry
-    from cascade.assessments.checklists import module_checklist
 
     today = world.today
     delivery = ModuleDelivery.select().where(ModuleDelivery.course == world.course2).order_by(ModuleDelivery.id).first()
