@@ -81,3 +81,14 @@ def test_equity_counts_by_group_with_small_numbers_suppressed(cli, world):
     table = equity.reach(many, "gender")["woman"]
     assert table["consented"].count == 6 and table["consented"].percent == 100.0 and not table["matched"].suppressed
     assert "fewer than 5" in equity.to_markdown(report)
+
+
+def test_the_equity_report_command(cli, world):
+    result = CliRunner().invoke(cascade, ["report", "equity", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["suppress_below"] == 5 and set(data["items"]) >= {"age_band", "ethnicity", "gender"}
+    markdown = CliRunner().invoke(cascade, ["report", "equity", "--site", "EL"], catch_exceptions=False)
+    assert "# Equity of reach" in markdown.output and "fewer than 5" in markdown.output
+    missing = CliRunner().invoke(cascade, ["report", "equity", "--site", "ZZ"])
+    assert missing.exit_code == 2 and "no site with code" in missing.output

@@ -85,3 +85,31 @@ def programme(fmt: str, out: str | None) -> None:
         click.echo(f"written {out}")
     else:
         click.echo(text)
+
+
+@report.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@click.option("--site", "site_code", default=None, help="One site only (its code).")
+def equity(fmt: str, site_code: str | None) -> None:
+    """Who the programme reaches: referred, eligible, consented, matched and completed, by age, gender,
+    ethnic group, first language, relationship and area type; counts under 5 suppressed."""
+    from cascade.stats import equity as equity_stats
+
+    from ..cascade.models import Site
+    from ..db import database
+    from ..pathway.equity import report as equity_report
+
+    app = _app()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            site_id = None
+            if site_code:
+                site = Site.get_or_none(Site.code == site_code.upper())
+                if site is None:
+                    raise click.BadParameter(f"no site with code {site_code!r}", param_hint="--site")
+                site_id = site.id
+            data = equity_report(site_id)
+        finally:
+            database.close()
+    click.echo(json.dumps(data, indent=2) if fmt == "json" else equity_stats.to_markdown(data))
