@@ -66,7 +66,7 @@ def snapshot() -> dict:
                  (r.n, r.total, r.total_sq, r.n_records, r.n_unscored, r.mean)
                  for r in FidelitySum.select() if r.n or r.n_records or r.n_unscored},
         "occasions": {(o.checklist_id, o.checklist_version, o.occasion_key):
-                      (o.site, o.generation, o.person, o.module_id, o.counted, o.percent,
+                      (o.site, o.generation, o.person, o.module_id, o.branch, o.counted, o.percent,
                        sorted(json.loads(o.counted_records))) for o in FidelityOccasion.select()},
         "records": {r.id: (r.percent, occasion_keys.get(r.occasion_id)) for r in FidelityRecord.select()},
         "due": sorted(tuple(getattr(r, f) for f in ("respondent", "subject", "site", "cps", "instrument_id",

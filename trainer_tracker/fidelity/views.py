@@ -146,7 +146,7 @@ def dashboard():
                    (chosen_version is None or s["checklist_version"] == chosen_version)), None)
     chosen = chosen or (sections[0] if sections else None)
     checklists = _checklists()
-    section, attention = None, []
+    section, attention, branches = None, [], None
     if chosen is not None:
         key = (chosen["checklist_id"], chosen["checklist_version"])
         checklist = checklists.get(key)
@@ -155,6 +155,7 @@ def dashboard():
         section = kept.section(key, site_id, settings, include_people=detail, person_kind=kind)
         if detail and section is not None:
             attention = kept.low_records(key, site_id, settings.low_max)
+            branches = kept.branch_drift(key, site_id, settings)
     titles = {key[0]: checklist.title for key, checklist in checklists.items()}
     names = {}
     if section is not None and detail and "by_person" in section:
@@ -177,7 +178,8 @@ def dashboard():
                      "drift_flag_points": settings.drift_flag_points}
     return render_template("fidelity/dashboard.html", section=section, sections=sections, chosen=chosen,
                            titles=titles, names=names, component_text=component_text, modules=modules,
-                           detail=detail, attention=attention, charts=charts, settings=settings_view)
+                           detail=detail, attention=attention, charts=charts, settings=settings_view,
+                           branches=branches)
 
 
 BANDS = {"low": "Low", "moderate": "Moderate", "high": "High", "none": "Nothing applied"}

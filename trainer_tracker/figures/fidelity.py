@@ -75,23 +75,34 @@ def for_people(person_ids: Iterable[int]) -> None:
                     .join(Match, on=(Contact.match == Match.id)).where(Match.supporter.in_(ids))))
 
 
-def _attributes(occasion_key: str) -> tuple[int, int | None, int, str | None, bool]:
-    """(site id, generation, person, module id, counted) of a delivery or contact as it is now."""
+def branch_of(tree_path: str | None, generation: int | None) -> int | None:
+    """The stage-one trainer (generation 1) at the top of a person's branch: the second id of their
+    tree path. Occasions of generation 2 and below belong to a branch; earlier ones do not."""
+    if not tree_path or generation is None or generation < 2:
+        return None
+    parts = tree_path.split("/")
+    return int(parts[1]) if len(parts) > 1 else None
+
+
+def _attributes(occasion_key: str) -> tuple[int, int | None, int, str | None, bool, int | None]:
+    """(site id, generation, person, module id, counted, branch) of a delivery or contact as it is now."""
     ident = int(occasion_key[1:])
     if occasion_key[0] == "d":
-        site, trainer, generation, module_id = (
-            ModuleDelivery.select(Course.site, ModuleDelivery.trainer, Person.generation, ModuleDelivery.module_id)
+        site, trainer, generation, path, module_id = (
+            ModuleDelivery.select(Course.site, ModuleDelivery.trainer, Person.generation, Person.tree_path,
+                                  ModuleDelivery.module_id)
             .join(Course, on=(ModuleDelivery.course == Course.id))
             .switch(ModuleDelivery).join(Person, on=(ModuleDelivery.trainer == Person.id))
             .where(ModuleDelivery.id == ident).tuples().get())
-        # A delivery trains the generation below its trainer.
-        return site, None if generation is None else generation + 1, trainer, module_id, True
-    site, supporter, generation, voided = (
-        Contact.select(Carer.site, Match.supporter, Person.generation, Contact.voided_at)
+        # A delivery trains the generation below its trainer, in the trainer's branch.
+        trained = None if generation is None else generation + 1
+        return site, trained, trainer, module_id, True, branch_of(path, trained)
+    site, supporter, generation, path, voided = (
+        Contact.select(Carer.site, Match.supporter, Person.generation, Person.tree_path, Contact.voided_at)
         .join(Match, on=(Contact.match == Match.id)).join(Carer, on=(Match.carer == Carer.id))
         .switch(Match).join(Person, on=(Match.supporter == Person.id))
         .where(Contact.id == ident).tuples().get())
-    return site, generation, supporter, None, voided is None
+    return site, generation, supporter, None, voided is None, branch_of(path, generation)
 
 
 def _locked(checklist_id: str, version: str, occasion_key: str) -> FidelityOccasion:
@@ -139,18 +150,18 @@ def refresh(keys: Iterable[OccasionKey]) -> None:
     for checklist_id, version, occasion_key in sorted(set(keys)):
         occasion = _locked(checklist_id, version, occasion_key)
         records = _scored_records(checklist_id, version, occasion_key)
-        site, generation, person, module_id, counted = _attributes(occasion_key)
+        site, generation, person, module_id, counted, branch = _attributes(occasion_key)
         deltas = by_checklist.setdefault((checklist_id, version), {})
         old_ids = set(json.loads(occasion.counted_records))
         if old_ids:
             old = contribution([r for r in records if r.record_id in old_ids], generation=occasion.generation,
-                               person=occasion.person, module_id=occasion.module_id)
+                               person=occasion.person, module_id=occasion.module_id, branch=occasion.branch)
             _add(deltas, (ALL_SITES, occasion.site), old, -1)
         counted_records = records if counted else []
-        new = contribution(counted_records, generation=generation, person=person, module_id=module_id)
+        new = contribution(counted_records, generation=generation, person=person, module_id=module_id, branch=branch)
         _add(deltas, (ALL_SITES, site), new, 1)
         whole = new.get(("all", "", ""))
-        (FidelityOccasion.update(site=site, generation=generation, person=person, module_id=module_id,
+        (FidelityOccasion.update(site=site, generation=generation, person=person, module_id=module_id, branch=branch,
                                  counted=bool(counted_records),
                                  percent=(whole.total if whole is not None and whole.n else None),
                                  counted_records=json.dumps([r.record_id for r in counted_records]))
@@ -202,27 +213,29 @@ def rebuild() -> None:
         .where(FidelityItemScore.record == FidelityRecord.id))).execute()
     R = FidelityRecord
     deliveries = (R.select(R.id, R.checklist_id, R.checklist_version, R.rater, R.rater_role, R.recorded_by_user_id,
-                           R.delivery, Course.site, ModuleDelivery.trainer, Person.generation, ModuleDelivery.module_id)
+                           R.delivery, Course.site, ModuleDelivery.trainer, Person.generation, Person.tree_path,
+                           ModuleDelivery.module_id)
                   .join(ModuleDelivery, on=(R.delivery == ModuleDelivery.id))
                   .join(Course, on=(ModuleDelivery.course == Course.id))
                   .switch(ModuleDelivery).join(Person, on=(ModuleDelivery.trainer == Person.id)))
     contacts = (R.select(R.id, R.checklist_id, R.checklist_version, R.rater, R.rater_role, R.recorded_by_user_id,
-                         R.contact, Carer.site, Match.supporter, Person.generation, Contact.voided_at)
+                         R.contact, Carer.site, Match.supporter, Person.generation, Person.tree_path, Contact.voided_at)
                 .join(Contact, on=(R.contact == Contact.id)).join(Match, on=(Contact.match == Match.id))
                 .join(Carer, on=(Match.carer == Carer.id))
                 .switch(Match).join(Person, on=(Match.supporter == Person.id)))
     records: dict[int, tuple] = {}
     occasions: dict[OccasionKey, dict] = {}
-    for rid, cid, ver, rater, role, user, delivery, site, trainer, generation, module_id in _raw(deliveries):
+    for rid, cid, ver, rater, role, user, delivery, site, trainer, generation, path, module_id in _raw(deliveries):
         key = (cid, ver, key_of(delivery, None))
         records[rid] = (key, rater, role, user)
+        trained = None if generation is None else generation + 1
         occasions.setdefault(key, {"site": site, "person": trainer, "module_id": module_id, "counted": True,
-                                   "generation": None if generation is None else generation + 1, "records": []})
-    for rid, cid, ver, rater, role, user, contact, site, supporter, generation, voided in _raw(contacts):
+                                   "generation": trained, "branch": branch_of(path, trained), "records": []})
+    for rid, cid, ver, rater, role, user, contact, site, supporter, generation, path, voided in _raw(contacts):
         key = (cid, ver, key_of(None, contact))
         records[rid] = (key, rater, role, user)
         occasions.setdefault(key, {"site": site, "person": supporter, "module_id": None, "counted": voided is None,
-                                   "generation": generation, "records": []})
+                                   "generation": generation, "branch": branch_of(path, generation), "records": []})
     scores: dict[int, dict] = {rid: {} for rid in records}
     for rid, item_id, score in _raw(FidelityItemScore.select(FidelityItemScore.record, FidelityItemScore.item_id,
                                                              FidelityItemScore.score)):
@@ -237,7 +250,8 @@ def rebuild() -> None:
     occasion_rows = []
     for key, occ in occasions.items():
         counted = occ["records"] if occ["counted"] else []
-        sums = contribution(counted, generation=occ["generation"], person=occ["person"], module_id=occ["module_id"])
+        sums = contribution(counted, generation=occ["generation"], person=occ["person"], module_id=occ["module_id"],
+                            branch=occ["branch"])
         for (dimension, group, item), value in sums.items():
             for scope in (ALL_SITES, occ["site"]):
                 totals.setdefault((key[0], key[1], scope, dimension, group, item), Sums()).plus(value)
@@ -247,7 +261,7 @@ def rebuild() -> None:
             checklist_id=key[0], checklist_version=key[1], occasion_key=key[2],
             delivery=ident if key[2][0] == "d" else None, contact=ident if key[2][0] == "c" else None,
             site=occ["site"], generation=occ["generation"], person=occ["person"], module_id=occ["module_id"],
-            counted=bool(counted), percent=whole.total if whole is not None and whole.n else None,
+            branch=occ["branch"], counted=bool(counted), percent=whole.total if whole is not None and whole.n else None,
             counted_records=json.dumps([r.record_id for r in counted])))
     del occasions
     for start in range(0, len(occasion_rows), 1000):
@@ -349,3 +363,43 @@ def low_records(key: tuple[str, str], site_id: int | None, low_max: float, limit
     return [{"record_id": rid, "percent": percent, "site": codes.get(site), "generation": generation,
              "module_id": module_id, "rater_role": role}
             for rid, percent, site, generation, module_id, role in query.tuples()]
+
+
+def branch_drift(key: tuple[str, str], site_id: int | None, settings) -> dict:
+    """Drift by branch of the cascade: for each stage-one trainer's branch (the occasions of
+    generation 2 and below under them), its mean minus generation 1's, overall and per core
+    component, with Welch's interval (honest for a branch of 8 or 12 people: a t interval on few
+    occasions is wide, and none is given under 2); and where observation would help most: the
+    branch and component pairs whose interval reaches furthest below generation 1."""
+    from cascade.stats.fidelity.kept import BRANCH, GENERATION, drift
+
+    S = FidelitySum
+    columns = (S.dimension, S.grp, S.item_id, S.n, S.total, S.total_sq, S.n_records, S.n_unscored)
+    rows = (S.select(*columns).where((S.checklist_id == key[0]) & (S.checklist_version == key[1])
+                                     & (S.scope == (site_id or ALL_SITES))
+                                     & ((S.dimension == BRANCH) | ((S.dimension == GENERATION) & (S.grp == "1"))))
+            .tuples())
+    gen1: dict[str, Sums] = {}
+    branches: dict[int, dict[str, Sums]] = {}
+    for dim, grp, item, *sums in rows:
+        value = _sums(sums)
+        if value.empty:
+            continue
+        if dim == GENERATION:
+            gen1[item] = value
+        else:
+            branches.setdefault(int(grp), {})[item] = value
+    names = {p.id: p.name for p in Person.select().where(Person.id.in_(list(branches) or [0]))}
+    overall, by_component = [], []
+    for branch, items in branches.items():
+        label = names.get(branch, f"person {branch}")
+        for item, sums in items.items():
+            found = drift(key[0], key[1], "branch", label, gen1.get(item), sums, settings, item_id=item or None)
+            (by_component if item else overall).append(found.to_dict() | {"branch_id": branch})
+    overall.sort(key=lambda d: (d["difference"] is None, d["difference"] or 0))
+    watch = [d for d in by_component if d["generation_2"]["n"] > 0]
+    # Most to learn from observing: the interval (or, without one, the difference) reaching furthest
+    # below generation 1, fewest occasions first among equals.
+    watch.sort(key=lambda d: ((d["ci_low"] if d["ci_low"] is not None else (d["difference"] or 0) - 50),
+                              d["generation_2"]["n"]))
+    return {"branches": overall, "observe": watch[:8]}

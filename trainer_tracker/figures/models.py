@@ -48,6 +48,7 @@ class FidelityOccasion(BaseModel):
     generation = IntegerField(null=True)
     person = IntegerField(null=True)  # trainer (deliveries) or peer supporter (contacts)
     module_id = CharField(max_length=80, null=True)
+    branch = IntegerField(null=True)  # the stage-one trainer whose branch it is (generation 2 and below)
     percent = DoubleField(null=True)  # raters pooled; NULL: no item applied
     counted = BooleanField(default=False)  # False: its contact was voided (or nothing recorded yet)
     counted_records = TextField(default="[]")  # JSON: ids of the records in the sums

@@ -179,6 +179,7 @@ def up(migrator, db):
     migrator.migrate(migrator.add_column('match', 'choice_note', CharField(max_length=300, default='')))
     migrator.migrate(migrator.add_column('assessment_response', 'self_completed', BooleanField(default=False)))
     migrator.migrate(migrator.add_column('user', 'reminders', BooleanField(default=True)))
+    migrator.migrate(migrator.add_column('fidelity_occasion', 'branch', IntegerField(null=True)))
 
     class NotificationLog(Model):
         user_id = IntegerField()
@@ -195,6 +196,7 @@ def up(migrator, db):
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_column('fidelity_occasion', 'branch'))
     migrator.migrate(migrator.drop_column('user', 'reminders'))
     migrator.migrate(migrator.drop_column('assessment_response', 'self_completed'))
     migrator.migrate(migrator.drop_column('match', 'choice_note'))

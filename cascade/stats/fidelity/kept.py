@@ -29,8 +29,8 @@ from .records import CONFIDENCE, SCORES, FidelityRecord, FidelitySettings, jsona
 from .summaries import Figure, t_quantile
 
 # Dimensions of the kept sums. "all" and "generation" also keep each core component's sums.
-ALL, GENERATION, MODULE, PERSON, RATER_ROLE, PAIR, PAIRS = (
-    "all", "generation", "module", "person", "rater_role", "pair", "pairs")
+ALL, GENERATION, MODULE, PERSON, RATER_ROLE, PAIR, PAIRS, BRANCH = (
+    "all", "generation", "module", "person", "rater_role", "pair", "pairs", "branch")
 MISMATCH = "na"  # a pair where one rater scored the item and the other marked it not applicable
 
 
@@ -73,10 +73,12 @@ def group_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def contribution(records: Sequence[FidelityRecord], *, generation: int | None, person, module_id: str | None
-                 ) -> dict[Key, Sums]:
+def contribution(records: Sequence[FidelityRecord], *, generation: int | None, person, module_id: str | None,
+                 branch=None) -> dict[Key, Sums]:
     """The sums one occasion adds: `records` are its records (one checklist version, in the order
-    they were made); generation, person (trainer or peer supporter) and module are the occasion's."""
+    they were made); generation, person (trainer or peer supporter) and module are the occasion's;
+    `branch` the stage-one trainer whose branch of the cascade it belongs to (generation 2 and
+    below; None otherwise)."""
     result: dict[Key, Sums] = {}
 
     def add(key: Key, value: float | None, records_behind: int) -> None:
@@ -87,6 +89,8 @@ def contribution(records: Sequence[FidelityRecord], *, generation: int | None, p
     occasion = Occasion(records[0])
     record_percents = [occasion.add(record) for record in records]
     groups = [(ALL, ""), (GENERATION, group_text(generation))]
+    if branch is not None:
+        groups.append((BRANCH, group_text(branch)))
     for dimension, group in groups:
         add((dimension, group, ""), occasion.percent, occasion.records)
         for item_id in {*occasion.items, *occasion.not_applicable}:
