@@ -21,6 +21,7 @@ from .notify.models import NotificationLog
 from .pathway.models import ConsentRecord, Demographics, Referral, ReferralContact, ReferralStep, SupporterProfile
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 from .research.self_completion import SelfCompletionLink
+from .study.models import StudyRecord
 from .supervision.models import ReflectiveNote, SupervisionAttendee, SupervisionSession
 from .support.models import Carer, CarerContactDetails, Contact, Match
 
@@ -69,4 +70,5 @@ ALL_MODELS = [
     ReflectiveNote,
     SelfCompletionLink,
     NotificationLog,
+    StudyRecord,
 ]

@@ -52,6 +52,7 @@ EXPECTED = {
     "concerns.raise_concern": {A, PL, SL, T, S}, "concerns.queue": {A, PL, SL, T, S},
     "concerns.concern": {A, PL, SL, T, S},
     "research.answer_link": {A, PL, SL, T, S}, "research.answer": PUBLIC,
+    "study.state": PUBLIC, "study.my_training": {T, S},
     "pathway.referrals": {A, PL, SL}, "pathway.new_referral": {A, PL, SL}, "pathway.referral": {A, PL, SL},
     "pathway.consent": {A, PL, SL}, "pathway.referral_demographics": {A, PL, SL},
     "pathway.carer_demographics": {A, PL, SL}, "pathway.waiting": {A, PL, SL}, "pathway.profile": {A, PL, SL, T, S},
@@ -63,7 +64,7 @@ POST_ONLY = {
     "research.adverse_event_reported": {A, PL, SL}, "research.adverse_event_close": {A, PL, SL},
     "research.adverse_event_safeguarding": {A, PL, SL}, "concerns.acknowledge": {A, PL, SL},
     "admin.toggle_active": {A}, "admin.reset_link": {A, SL}, "admin.sign_out_everywhere": {A},
-    "auth.reminders": EVERYONE,
+    "auth.reminders": EVERYONE, "study.record": {T, S},
     "auth.sign_out_everywhere": EVERYONE,
 }
 
@@ -130,7 +131,8 @@ def _records(world) -> dict[str, dict]:
     common = {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": delivery.id,
               "record_id": record.id, "event_id": event.id, "certification_id": world.cert2.id,
               "user_id": world.users[S].id, "site_id": world.el.id, "result_id": result.id, "item_id": cost.id,
-              "token": "not-a-real-token", "referral_id": referral.id}
+              "token": "not-a-real-token", "referral_id": referral.id,
+              "module_id": delivery.module_id}
     out = {role: {**common, **(trainers if role == T else own)} for role in EVERYONE}
     out[T]["own_person_id"] = world.gen1.id
     for role in EVERYONE - {T}:
@@ -176,7 +178,9 @@ def test_role_route_matrix(app, world, role):
         if role == "anonymous":
             assert response.status_code == 302 and "/login" in response.headers["Location"], (url, response.status_code)
         elif role in expected:
-            assert response.status_code in (200, 302), (role, url, response.status_code)
+            # An empty POST to the JSON interface is a bad request (400), not a hidden record.
+            allowed = (200, 302, 400) if endpoint == "study.record" else (200, 302)
+            assert response.status_code in allowed, (role, url, response.status_code)
         else:
             assert response.status_code == 403, (role, url, response.status_code)
 

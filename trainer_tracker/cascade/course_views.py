@@ -115,6 +115,9 @@ def course(course_id: int):
     certs = {c.person_id: c for c in Certification.select().where(
         (Certification.course == found) & Certification.person.in_([t.id for t in trainees]))} if trainees else {}
     status = services.eligibility_for_course(found, [t.id for t in trainees], curriculum)
+    from ..study.services import progress
+
+    study = progress([t.id for t in trainees], curriculum, found.stage)  # self-study on the site, before checkout
     can_manage = access.can_manage_course(current_user, found)
     staff_manage = can_manage and current_user.role in roles.STAFF
     course_history = history(("course", found.id), ("module_delivery", [d.id for d in deliveries])) if can_manage else []
@@ -122,7 +125,7 @@ def course(course_id: int):
                            staff_manage=staff_manage, history=course_history,
                            deliveries=deliveries, present=present, required=required, delivered=delivered,
                            curriculum=curriculum, certs=certs, status=status, can_manage=can_manage,
-                           steps=services.checkout_steps(found.stage))
+                           steps=services.checkout_steps(found.stage), study=study)
 
 
 @bp.route("/courses/<int:course_id>/trainers", methods=["GET", "POST"])

@@ -194,12 +194,27 @@ def up(migrator, db):
             indexes = ((('user_id', 'sent_on'), True),)
     db.create_tables([NotificationLog])
 
+    class StudyRecord(Model):
+        person = ForeignKeyField(Person, on_delete='CASCADE')
+        module_id = CharField(max_length=80)
+        module_version = CharField(max_length=20)
+        studied_at = DateTimeField(null=True)
+        check_right = IntegerField(null=True)
+        check_questions = IntegerField(null=True)
+        checked_at = DateTimeField(null=True)
+        updated_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'study_record'
+            indexes = ((('person', 'module_id', 'module_version'), True),)
+    db.create_tables([StudyRecord])
+
 
 def down(migrator, db):
     migrator.migrate(migrator.drop_column('fidelity_occasion', 'branch'))
     migrator.migrate(migrator.drop_column('user', 'reminders'))
     migrator.migrate(migrator.drop_column('assessment_response', 'self_completed'))
     migrator.migrate(migrator.drop_column('match', 'choice_note'))
-    for table in ('notification_log', 'self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
+    for table in ('study_record', 'notification_log', 'self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
                   'referral', 'concern'):
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')

@@ -22,6 +22,7 @@ NAVIGATION = [
     ("Adverse events", "research.adverse_events", roles.STAFF),
     ("Costs", "research.costs", (*roles.STAFF, roles.RESEARCHER)),
     ("My support", "support.my_caseload", (roles.SUPPORTER, roles.TRAINER)),
+    ("My training", "study.my_training", (roles.SUPPORTER, roles.TRAINER)),
     ("Concerns", "concerns.queue", (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)),
     ("Supervision", "supervision.sessions", (*roles.STAFF, roles.TRAINER, roles.SUPPORTER)),
     ("My training", "cascade.me", (roles.SUPPORTER, roles.TRAINER)),
