@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard.views import bp as dashboard_bp
     from .fidelity.views import bp as fidelity_bp
     from .pathway.views import bp as pathway_bp
+    from .refreshers.views import bp as refreshers_bp
     from .research.views import bp as research_bp
     from .study.views import bp as study_bp
     from .supervision.views import bp as supervision_bp
@@ -121,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, dashboard_bp, cascade_bp, support_bp, pathway_bp, concerns_bp, fidelity_bp,
-                      research_bp, supervision_bp, study_bp, admin_bp):
+                      research_bp, supervision_bp, study_bp, refreshers_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     if app.config.get("SITE_DIR"):

@@ -19,6 +19,7 @@ from .fidelity.models import FidelityItemScore, FidelityRecord
 from .figures.models import AssessmentDue, FidelityOccasion, FidelitySum, KeptState, SiteCount
 from .notify.models import NotificationLog
 from .pathway.models import ConsentRecord, Demographics, Referral, ReferralContact, ReferralStep, SupporterProfile
+from .refreshers.models import Refresher
 from .research.models import AdverseEvent, AssessmentAnswer, AssessmentResponse, CostItem
 from .research.self_completion import SelfCompletionLink
 from .study.models import StudyRecord
@@ -71,4 +72,5 @@ ALL_MODELS = [
     SelfCompletionLink,
     NotificationLog,
     StudyRecord,
+    Refresher,
 ]

@@ -116,7 +116,7 @@ def test_first_weeks_of_a_programme(browser, empty_tracker, repo_root):
     _choose(page, "Site", "East London")
     page.get_by_label("Start date").fill((TODAY - dt.timedelta(days=40)).isoformat())
     page.get_by_label("End date").fill(TODAY.isoformat())
-    page.get_by_label("Curriculum release").fill("2027.1")
+    page.get_by_label("Curriculum release").select_option(value="2027.1")
     page.get_by_role("button", name="Create course").click()
     page.get_by_role("heading", name="Stage 1, first cohort").wait_for()
     course_url = page.url

@@ -45,7 +45,7 @@ def test_programme_lead_records_course_and_certifies(page, live, repo_root):
     page.get_by_label("Site").select_option(label="Devon (DV)")
     page.get_by_label("Start date").fill((today - dt.timedelta(days=7)).isoformat())
     page.get_by_label("End date").fill(today.isoformat())
-    page.get_by_label("Curriculum release").fill("2027.1")
+    page.get_by_label("Curriculum release").select_option(value="2027.1")
     page.get_by_role("button", name="Create course").click()
     page.get_by_role("heading", name="Stage 2 refresher, Devon").wait_for()
     course_url = page.url

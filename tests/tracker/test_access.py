@@ -52,7 +52,7 @@ EXPECTED = {
     "concerns.raise_concern": {A, PL, SL, T, S}, "concerns.queue": {A, PL, SL, T, S},
     "concerns.concern": {A, PL, SL, T, S},
     "research.answer_link": {A, PL, SL, T, S}, "research.answer": PUBLIC,
-    "study.state": PUBLIC, "study.my_training": {T, S},
+    "study.state": PUBLIC, "study.my_training": {T, S}, "refreshers.needed": {A, PL, SL},
     "pathway.referrals": {A, PL, SL}, "pathway.new_referral": {A, PL, SL}, "pathway.referral": {A, PL, SL},
     "pathway.consent": {A, PL, SL}, "pathway.referral_demographics": {A, PL, SL},
     "pathway.carer_demographics": {A, PL, SL}, "pathway.waiting": {A, PL, SL}, "pathway.profile": {A, PL, SL, T, S},
@@ -64,7 +64,8 @@ POST_ONLY = {
     "research.adverse_event_reported": {A, PL, SL}, "research.adverse_event_close": {A, PL, SL},
     "research.adverse_event_safeguarding": {A, PL, SL}, "concerns.acknowledge": {A, PL, SL},
     "admin.toggle_active": {A}, "admin.reset_link": {A, SL}, "admin.sign_out_everywhere": {A},
-    "auth.reminders": EVERYONE, "study.record": {T, S},
+    "auth.reminders": EVERYONE, "study.record": {T, S}, "refreshers.assign_all": {A, PL, SL},
+    "refreshers.confirm": {A, PL, SL, T}, "refreshers.assign_one": {A, PL, SL},
     "auth.sign_out_everywhere": EVERYONE,
 }
 
@@ -128,11 +129,14 @@ def _records(world) -> dict[str, dict]:
                                           expectedness="expected", carer=world.carer)
     cost = research.add_cost_item(None, site=world.el, category="venue", occurred_on=today, quantity=1, amount=50)
     referral = pathway.refer(None, world.el, source="self", referred_on=today)
+    from trainer_tracker.refreshers import services as refreshers
+
+    refresher = refreshers.assign(None, world.gen2, delivery.module_id, "9.0.0")
     common = {"person_id": world.gen2.id, "course_id": world.course2.id, "delivery_id": delivery.id,
               "record_id": record.id, "event_id": event.id, "certification_id": world.cert2.id,
               "user_id": world.users[S].id, "site_id": world.el.id, "result_id": result.id, "item_id": cost.id,
               "token": "not-a-real-token", "referral_id": referral.id,
-              "module_id": delivery.module_id}
+              "module_id": delivery.module_id, "refresher_id": refresher.id}
     out = {role: {**common, **(trainers if role == T else own)} for role in EVERYONE}
     out[T]["own_person_id"] = world.gen1.id
     for role in EVERYONE - {T}:

@@ -60,7 +60,8 @@ def _ids(world) -> dict:
             "contact_id": 1, "response_id": 1, "event_id": 1, "certification_id": world.cert2.id,
             "carer_id": world.carer.id, "match_id": world.match.id, "user_id": world.users[roles.SUPPORTER].id,
             "site_id": world.el.id, "result_id": 1, "item_id": 1, "token": "x", "concern_id": 1,
-            "referral_id": 1, "module_id": "peer-support-role"}
+            "referral_id": 1, "module_id": "peer-support-role",
+            "refresher_id": 1}
 
 
 ENDPOINTS = [
@@ -77,7 +78,8 @@ ENDPOINTS = [
     "pathway.carer_demographics", "pathway.consent", "pathway.new_referral", "pathway.profile", "pathway.referral",
     "pathway.referral_demographics", "pathway.referrals", "pathway.waiting",
     "supervision.new_session", "supervision.overdue", "supervision.reflections", "supervision.sessions",
-    "study.my_training", "study.record", "study.state",
+    "study.my_training", "study.record", "study.state", "refreshers.assign_all", "refreshers.assign_one",
+    "refreshers.confirm", "refreshers.needed",
     "dashboard.index",
     "fidelity.dashboard", "fidelity.rate_contact", "fidelity.rate_delivery", "fidelity.record_detail",
     "fidelity.records_list",

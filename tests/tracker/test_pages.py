@@ -11,7 +11,7 @@ from trainer_tracker.cascade.models import Certification
 from .conftest import login
 from .helpers import count_queries
 
-PERSON_PAGE_QUERY_LIMIT = 12
+PERSON_PAGE_QUERY_LIMIT = 13
 
 
 def _deepen(world, depth: int):

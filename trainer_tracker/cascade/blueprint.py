@@ -39,6 +39,19 @@ def bind_courses(field, query, blank: str = "Choose a course") -> None:
                  order=[Course.starts_on.desc(), Course.id.desc()], blank=blank, noun="courses")
 
 
+def release_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The curriculum releases that exist (curriculum/releases/), newest first; a course's own
+    release is kept in the list even if its file has gone, so the form shows what is recorded."""
+    from cascade.authoring.releases import load_releases
+
+    from ..web.curriculum import get_curriculum
+
+    found = [(r.name, f"{r.name} (released {r.date})") for r in reversed(load_releases(get_curriculum().root))]
+    if current and current not in {name for name, _ in found}:
+        found.append((current, f"{current} (no release file)"))
+    return [("", "Choose a release")] + found
+
+
 def managed_course(course_id: int) -> Course:
     """A course this user may see (else 404) and manage (else 403)."""
     found = access.course(current_user, course_id)

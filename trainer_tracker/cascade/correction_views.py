@@ -15,7 +15,7 @@ from ..web.forms import attach
 from ..web.guard import allow
 from ..web.paging import query_id
 from . import corrections, services
-from .blueprint import bp, managed_course, managed_delivery, managed_site, person_choices, site_choices
+from .blueprint import bp, managed_course, managed_delivery, managed_site, person_choices, release_choices, site_choices
 from .forms import EditCourseForm, EditDeliveryForm, EditPersonForm, RemovePersonForm, WithdrawResultForm
 from .models import CheckoutResult, CourseTrainee, CourseTrainer, Person
 
@@ -48,6 +48,7 @@ def edit_course(course_id: int):
     form = EditCourseForm(data={"title": course.title, "site": course.site_id, "starts_on": course.starts_on,
                                 "ends_on": course.ends_on, "curriculum_release": course.curriculum_release}
                           if request.method == "GET" else None)
+    form.curriculum_release.choices = release_choices(course.curriculum_release)
     form.site.choices = site_choices(current_user)
     if form.validate_on_submit():
         try:

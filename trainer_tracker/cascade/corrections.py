@@ -85,6 +85,8 @@ def correct_course(actor, course: Course, *, title: str, site: Site, starts_on: 
                 deliveries.exists() or Certification.select().where(Certification.course == course).exists()):
             raise Refused("Modules have been delivered on this course from its release, so the release cannot "
                           "change. Record a new course instead.", "curriculum_release")
+        if curriculum_release != course.curriculum_release:
+            services.check_release(curriculum_release)
         old_site = course.site_id
         audit.correct(actor, course, {"title": title[:160], "site": site, "starts_on": starts_on, "ends_on": ends_on,
                                       "curriculum_release": curriculum_release}, reason,

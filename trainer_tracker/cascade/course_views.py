@@ -22,6 +22,7 @@ from .blueprint import (
     managed_delivery,
     managed_site,
     person_choices,
+    release_choices,
     site_choices,
 )
 from .forms import (
@@ -82,6 +83,7 @@ def courses():
 @allow(*roles.STAFF)
 def new_course():
     form = CourseForm()
+    form.curriculum_release.choices = release_choices()
     form.site.choices = site_choices(current_user)
     if form.validate_on_submit():
         site = managed_site(form.site.data)

@@ -28,8 +28,8 @@ class CourseForm(OnceMixin, FlaskForm):
     site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     starts_on = DateField("Start date", validators=[InputRequired("Enter the start date.")])
     ends_on = DateField("End date", validators=[InputRequired("Enter the end date.")])
-    curriculum_release = StringField("Curriculum release", description="For example, 2027.1",
-                                     validators=[DataRequired("Enter the curriculum release.")])
+    curriculum_release = SelectField("Curriculum release", description="The release the course teaches from.",
+                                     validators=[DataRequired("Choose the curriculum release.")])
 
 
 class PersonChoiceForm(FlaskForm):
@@ -90,8 +90,8 @@ class EditCourseForm(ReasonMixin, FlaskForm):
     site = IdSelectField("Site", validators=[DataRequired("Choose a site.")])
     starts_on = DateField("Start date", validators=[InputRequired("Enter the start date.")])
     ends_on = DateField("End date", validators=[InputRequired("Enter the end date.")])
-    curriculum_release = StringField("Curriculum release", description="Can change only before any module is delivered.",
-                                     validators=[DataRequired("Enter the curriculum release.")])
+    curriculum_release = SelectField("Curriculum release", description="Can change only before any module is delivered.",
+                                     validators=[DataRequired("Choose the curriculum release.")])
 
 
 class RemovePersonForm(ReasonMixin, FlaskForm):

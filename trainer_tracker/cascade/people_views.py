@@ -13,6 +13,7 @@ from ..accounts import roles
 from ..audit.history import history
 from ..errors import Refused
 from ..web import listing, once
+from ..web.curriculum import get_curriculum
 from ..web.forms import attach
 from ..web.guard import allow
 from . import lineage, services
@@ -148,7 +149,11 @@ def person(person_id: int):
     certified_count = (Certification.select(fn.COUNT(Certification.id))
                        .where((Certification.certified_by == found.id) & Certification.renewal_of.is_null()).scalar())
     account = found.account.first() if current_user.role in roles.STAFF else None
-    return render_template("cascade/person.html", person=found, site=site, steps=steps, generation=generation,
+    from ..refreshers.models import Refresher
+
+    refreshers = list(Refresher.select().where(Refresher.person == found.id).order_by(Refresher.assigned_at.desc()))
+    return render_template("cascade/person.html", person=found, refreshers=refreshers,
+                           modules=get_curriculum().modules, can_confirm=current_user.role in (*roles.STAFF, roles.TRAINER), site=site, steps=steps, generation=generation,
                            can_edit=access.can_manage_people(current_user, found.site_id), account=account,
                            can_reset=bool(account and access.can_reset_password(current_user, account)),
                            history=history(("person", found.id)) if current_user.role in roles.STAFF else [],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 
 from cascade.authoring.releases import RELEASE_NAME_RE
 from cascade.config import programme
@@ -73,6 +74,20 @@ def create_person(actor, given_name: str, family_name: str, site: Site, founding
 
 # Courses ------------------------------------------------------------------------------------
 
+def check_release(name: str) -> None:
+    """A course teaches from a release that exists: one with a file in curriculum/releases/ (else it
+    would silently use whatever the curriculum is on the day)."""
+    from flask import current_app, has_app_context
+
+    from cascade.authoring.releases import release_file
+    from cascade.config import content_root
+
+    root = Path(current_app.config["CONTENT_ROOT"]) if has_app_context() else content_root()
+    if not release_file(root / "curriculum", name).exists():
+        raise Refused(f"There is no curriculum release {name} (no file in curriculum/releases/). Choose one "
+                      "that exists, or make the release first: cascade curriculum release NAME.", "curriculum_release")
+
+
 def create_course(actor, title: str, stage: int, site: Site, starts_on: dt.date, ends_on: dt.date,
                   curriculum_release: str) -> Course:
     if stage not in (1, 2):
@@ -81,6 +96,7 @@ def create_course(actor, title: str, stage: int, site: Site, starts_on: dt.date,
         raise Refused("The course must end on or after the day it starts.", "ends_on")
     if not RELEASE_NAME_RE.match(curriculum_release or ""):
         raise Refused("Give the curriculum release as a year and number, e.g. 2027.1.", "curriculum_release")
+    check_release(curriculum_release)
     if not title.strip():
         raise Refused("Give the course a title.", "title")
     with write_transaction():
@@ -170,6 +186,9 @@ def record_attendance(actor, delivery: ModuleDelivery, attended: dict[int, bool]
             elif row.attended != present:
                 row.attended = present
                 row.save()
+        from ..refreshers.services import sessions_attended
+
+        sessions_attended(actor, delivery, [pid for pid, present in attended.items() if present])
         action = "attendance.correct" if changed else "attendance.record"
         audit.record(actor, action, "module_delivery", delivery.id,
                      "Attendance corrected" if changed else "Attendance recorded", reason=reason if changed else "",

@@ -113,3 +113,46 @@ def equity(fmt: str, site_code: str | None) -> None:
         finally:
             database.close()
     click.echo(json.dumps(data, indent=2) if fmt == "json" else equity_stats.to_markdown(data))
+
+
+@report.command()
+@click.option("--release", default=None, help="Compare with this release (default: the curriculum as it is now).")
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@click.option("--site", "site_code", default=None, help="One site only (its code).")
+def refreshers(release: str | None, fmt: str, site_code: str | None) -> None:
+    """Who needs a refresher: everyone trained on an older MAJOR version of a module, by site, with
+    what changed and whether their refresher is assigned or done."""
+    from ..cascade.models import Site
+    from ..db import database
+    from ..errors import Refused
+    from ..refreshers.services import needed
+    from ..web.curriculum import get_curriculum
+
+    app = _app()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            site_id = None
+            if site_code:
+                site = Site.get_or_none(Site.code == site_code.upper())
+                if site is None:
+                    raise click.BadParameter(f"no site with code {site_code!r}", param_hint="--site")
+                site_id = site.id
+            try:
+                rows = needed(get_curriculum(), release=release, site_id=site_id)
+            except Refused as exc:
+                raise click.ClickException(exc.message) from None
+        finally:
+            database.close()
+    data = [{"person_id": n.person_id, "name": n.name, "site": n.site, "module": n.module_id,
+             "trained_on": n.trained_version, "now": n.target_version, "what_changed": n.summary, "state": n.state}
+            for n in rows]
+    if fmt == "json":
+        click.echo(json.dumps({"release": release, "refreshers": data}, indent=2))
+        return
+    lines = [f"# Refreshers needed ({release or 'the curriculum as it is now'})", "",
+             f"{len(data)} refresher(s).", "", "| Person | Site | Module | Trained on | Now | What changed | State |",
+             "|---|---|---|---|---|---|---|"]
+    lines += [f"| {d['name']} | {d['site']} | {d['module']} | {d['trained_on']} | {d['now']} | "
+              f"{d['what_changed'].replace('|', '/') or '-'} | {d['state']} |" for d in data]
+    click.echo("\n".join(lines))

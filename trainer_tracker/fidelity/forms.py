@@ -14,8 +14,12 @@ from ..web.once import OnceMixin
 NOT_APPLICABLE = "na"
 
 
-def checklist_form(checklist, rater_choices: list[tuple[str, str]], role_choices: list[tuple[str, str]]):
-    """A FlaskForm class for this checklist (fields item_<n> in the checklist's order)."""
+def checklist_form(checklist, rater_choices: list[tuple[str, str]], role_choices: list[tuple[str, str]],
+                   changed: dict[str, str] | None = None):
+    """A FlaskForm class for this checklist (fields item_<n> in the checklist's order). `changed`
+    maps the core components changed in the module's latest MAJOR version to that version: the
+    observer is told to watch them closely."""
+    changed = changed or {}
 
     class Form(OnceMixin, FlaskForm):
         rater_role = RadioField("Who is rating?", choices=role_choices, validators=[DataRequired("Choose who is rating.")])
@@ -30,6 +34,8 @@ def checklist_form(checklist, rater_choices: list[tuple[str, str]], role_choices
         if item.allows_not_applicable:
             choices.append((NOT_APPLICABLE, f"Not applicable: {item.not_applicable}"))
         label = item.text + (" (essential)" if item.essential else "")
+        if item.id in changed:
+            label += f" (changed in version {changed[item.id]}: watch this closely)"
         setattr(Form, f"item_{n}", RadioField(label, choices=choices,
                                               validators=[DataRequired(f"Score '{item.text[:60]}'.")]))
     return Form

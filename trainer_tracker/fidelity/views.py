@@ -40,9 +40,27 @@ def _latest(checklists: dict, checklist_id: str):
     return max(found, key=lambda c: c.version)
 
 
+def _changed_components(checklist) -> dict[str, str]:
+    """The core components that changed in the module's latest MAJOR version (since the release
+    before the curriculum as it is), for the next observed delivery to watch."""
+    from cascade.authoring.releases import UnknownRelease, major_changes, previous_release
+
+    if checklist.module_id is None:
+        return {}
+    curriculum = get_curriculum()
+    before = previous_release(curriculum)
+    if before is None:
+        return {}
+    try:
+        changes = [c for c in major_changes(curriculum, before.name) if c.module_id == checklist.module_id]
+    except UnknownRelease:
+        return {}
+    return {c.id: change.new_version for change in changes for c in change.components if c.kind != "removed"}
+
+
 def _record_form(checklist, occasion_label: str, rater_query, back: str, save):
     role_choices = [(r, services.RATER_ROLES[r]) for r in services.allowed_roles(checklist)]
-    Form = checklist_form(checklist, [], role_choices)
+    Form = checklist_form(checklist, [], role_choices, _changed_components(checklist))
     form = Form()
     if request.method == "GET" and current_user.person_id:
         form.rater.data = current_user.person_id

@@ -209,12 +209,35 @@ def up(migrator, db):
             indexes = ((('person', 'module_id', 'module_version'), True),)
     db.create_tables([StudyRecord])
 
+    class ModuleDelivery(Model):
+        class Meta:
+            database = db
+            table_name = 'module_delivery'
+
+    class Refresher(Model):
+        person = ForeignKeyField(Person, on_delete='CASCADE')
+        module_id = CharField(max_length=80)
+        from_version = CharField(max_length=20, default='')
+        to_version = CharField(max_length=20)
+        reason = CharField(max_length=30)
+        assigned_at = DateTimeField()
+        assigned_by_user_id = IntegerField(null=True)
+        confirmed_at = DateTimeField(null=True, index=True)
+        confirmed_by_user_id = IntegerField(null=True)
+        confirmed_how = CharField(max_length=10, default='')
+        session = ForeignKeyField(ModuleDelivery, null=True, on_delete='SET NULL')
+        class Meta:
+            database = db
+            table_name = 'refresher'
+            indexes = ((('person', 'module_id', 'to_version'), True),)
+    db.create_tables([Refresher])
+
 
 def down(migrator, db):
     migrator.migrate(migrator.drop_column('fidelity_occasion', 'branch'))
     migrator.migrate(migrator.drop_column('user', 'reminders'))
     migrator.migrate(migrator.drop_column('assessment_response', 'self_completed'))
     migrator.migrate(migrator.drop_column('match', 'choice_note'))
-    for table in ('study_record', 'notification_log', 'self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
+    for table in ('refresher', 'study_record', 'notification_log', 'self_completion_link', 'reflective_note', 'supervision_attendee', 'supervision_session', 'supporter_profile', 'demographics', 'consent_record', 'referral_step', 'referral_contact',
                   'referral', 'concern'):
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')

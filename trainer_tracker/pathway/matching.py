@@ -33,7 +33,12 @@ def available_supporters(site_id: int):
     active = Certification.select(Certification.person).where(Certification.status == "active")
     full = (Match.select(Match.supporter).where(Match.ended_on.is_null()).group_by(Match.supporter)
             .having(fn.COUNT(Match.id) >= cap))
-    return Person.select().where((Person.site == site_id) & Person.id.in_(active) & Person.id.not_in(full))
+    query = Person.select().where((Person.site == site_id) & Person.id.in_(active) & Person.id.not_in(full))
+    from ..refreshers.services import blocks_new_carers, outstanding_people
+
+    if blocks_new_carers():  # programme.yml refreshers.outstanding_may_take_new_carers: false
+        query = query.where(Person.id.not_in(outstanding_people()))
+    return query
 
 
 def _words(text: str) -> set[str]:
