@@ -44,6 +44,7 @@ def init() -> None:
             applied = upgrade()
             created = ensure_sites(None, programme().get("sites") or [])
             rebuilt = ensure_current()
+            assigned = _assign_refreshers(app)
         finally:
             database.close()
     click.echo(f"database: {_shown(app.config['DATABASE_URL'])}")
@@ -51,6 +52,17 @@ def init() -> None:
     click.echo("sites: " + (", ".join(f"{s.code} ({s.name}) added" for s in created) if created
                             else "all sites in the programme configuration are there"))
     click.echo("kept figures: " + (f"rebuilt ({', '.join(rebuilt)} changed)" if rebuilt else "up to date"))
+    if assigned:
+        click.echo(f"refreshers: {assigned} assigned for modules whose MAJOR version changed")
+
+
+def _assign_refreshers(app) -> int:
+    """Refreshers the curriculum's MAJOR changes call for, once per new curriculum."""
+    from cascade.content import load_curriculum
+
+    from ..refreshers.services import assign_for_new_curriculum
+
+    return assign_for_new_curriculum(None, load_curriculum(Path(app.config["CONTENT_ROOT"]) / "curriculum"))
 
 
 @tracker.command("refresh-figures")
@@ -89,10 +101,13 @@ def _keep_figures_current(app) -> None:
                     f"The database needs {len(waiting)} update(s) first ({', '.join(waiting)}): run "
                     "`cascade tracker init` (it applies them and keeps your data).")
             rebuilt = ensure_current()
+            assigned = _assign_refreshers(app)
         finally:
             database.close()
     if rebuilt:
         click.echo(f"kept figures rebuilt ({', '.join(rebuilt)} changed)")
+    if assigned:
+        click.echo(f"{assigned} refresher(s) assigned for modules whose MAJOR version changed")
 
 
 def _shown(url: str) -> str:

@@ -181,3 +181,23 @@ def outstanding_people():
     """People with a refresher assigned and not done (a subquery)."""
     return Refresher.select(Refresher.person).where(Refresher.confirmed_at.is_null())
 
+
+
+def assign_for_new_curriculum(actor, curriculum) -> int:
+    """When the tracker first sees a curriculum whose module versions differ from the last it saw
+    (at `cascade tracker init` and `run`), assign the refreshers the MAJOR changes call for."""
+    import hashlib
+    import json
+
+    from ..figures.models import KeptState
+
+    versions = {m.id: str(m.version) for m in curriculum.modules}
+    stamp = hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:16]
+    seen = KeptState.get_or_none(KeptState.name == "curriculum")
+    if seen is not None and seen.value == stamp:
+        return 0
+    made = assign_needed(actor, curriculum)
+    with write_transaction():
+        KeptState.insert(name="curriculum", value=stamp).on_conflict(
+            conflict_target=[KeptState.name], update={KeptState.value: stamp}).execute()
+    return made
