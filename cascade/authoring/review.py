@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..content import german as tr
 from ..content.editions import render_markdown
+from ..content.knowledge_check import check_paragraphs
 from ..content.load import load_curriculum
 from ..content.model import Curriculum, Module
 from ..content.readability import reading_age
@@ -331,7 +332,7 @@ def _module_section(root: Path, change: versioning.ModuleChange, old: Side, new:
         out += [f"- {esc(c.description)}" + (" (essential)" if c.essential else "")
                 for c in n.fidelity]
         out += ["", "### About the text", ""] + _readability(None, n) + _content_warnings(None, n)
-        text = "\n\n".join(esc(p) for p in _text(n, new.curriculum, root))
+        text = "\n\n".join(esc(p) for p in [*_text(n, new.curriculum, root), *check_paragraphs(n)])
         out += ["", "<details><summary>Read the whole new module</summary>", "", text, "",
                 "</details>", ""]
         return out
@@ -347,6 +348,11 @@ def _module_section(root: Path, change: versioning.ModuleChange, old: Side, new:
                                      _trainer_notes(n, new.curriculum, root))
     if notes:
         out += ["", "### Trainer notes (trainer edition only)", "", *_paragraph_lines(notes)]
+    # The questions supporters answer are text they read: reviewed as plain English too.
+    check = worddiff.diff_paragraphs(check_paragraphs(o), check_paragraphs(n))
+    if check:
+        out += ["", "### Knowledge check (the questions at the end of the module)", "",
+                *_paragraph_lines(check)]
     out += ["", "### About the text", ""] + _readability(o, n) + _content_warnings(o, n)
     others = _other_fields(o, n)
     if others:

@@ -12,7 +12,8 @@ MINOR  new or changed content that keeps objectives and core components:
        - an activity's minutes change;
        - audience, stages, duration_minutes, prerequisites, the session plan or the German
          source id change;
-       - a teaching material (materials/<name>.md) is added, removed or changed.
+       - a teaching material (materials/<name>.md) is added, removed or changed;
+       - the knowledge check is added, removed or changed.
 PATCH  anything else: a few words, punctuation, capitals, the title, summary, tags,
        references, status, adaptation notes or the pinned source revision.
 
@@ -33,6 +34,7 @@ from ..content.model import Curriculum, Module
 from ..content.problems import ProblemList
 from ..content.semver import BUMP_ORDER, Version
 from . import gitrev, prose, worddiff
+from .core_changes import component_changes, objective_changes  # review.py reads them from here too
 from .releases import load_releases
 
 PATCH_WORD_LIMIT = 10
@@ -49,6 +51,7 @@ FIELD_KINDS = {
     "tags": "patch",
     "references": "patch",
     "status": "patch",
+    "knowledge_check": "minor",
 }
 NOT_CONTENT = {"version", "changelog", "id", "objectives", "fidelity", "source"}
 
@@ -104,56 +107,6 @@ def next_version(version: Version, kind: str) -> Version:
     if kind == "minor":
         return Version(version.major, version.minor + 1, 0)
     return Version(version.major, version.minor, version.patch + 1)
-
-
-def _norm(text: str) -> str:
-    return " ".join(w for w in (worddiff.normalise_word(x) for x in worddiff.words(text)) if w)
-
-
-def objective_changes(old: Module, new: Module) -> tuple[list[str], list[str], bool]:
-    """(removed, added, only_punctuation): objectives compared as sentences."""
-    old_norm = [_norm(o) for o in old.objectives]
-    new_norm = [_norm(o) for o in new.objectives]
-    removed = [o for o, n in zip(old.objectives, old_norm, strict=True) if n not in new_norm]
-    added = [o for o, n in zip(new.objectives, new_norm, strict=True) if n not in old_norm]
-    cosmetic = not removed and not added and old.objectives != new.objectives
-    return removed, added, cosmetic
-
-
-@dataclass(frozen=True)
-class ComponentChange:
-    kind: str  # "added", "removed", "reworded", "essential"
-    id: str
-    old: str = ""
-    new: str = ""
-
-
-def component_changes(old: Module, new: Module) -> tuple[list[ComponentChange], bool]:
-    """Changes to the fidelity core components, and whether there were cosmetic ones only."""
-    before = {c.id: c for c in old.fidelity}
-    after = {c.id: c for c in new.fidelity}
-    result: list[ComponentChange] = []
-    cosmetic = False
-    for cid, component in before.items():
-        if cid not in after:
-            result.append(ComponentChange("removed", cid, component.description))
-            continue
-        other = after[cid]
-        if _norm(component.description) != _norm(other.description):
-            result.append(ComponentChange("reworded", cid, component.description,
-                                          other.description))
-        elif component.description != other.description:
-            cosmetic = True
-        if component.essential != other.essential:
-            result.append(ComponentChange(
-                "essential", cid, "essential" if component.essential else "not essential",
-                "essential" if other.essential else "not essential"))
-    for cid, component in after.items():
-        if cid not in before:
-            result.append(ComponentChange("added", cid, new=component.description))
-    if not result and [c.id for c in old.fidelity] != [c.id for c in new.fidelity]:
-        cosmetic = True
-    return result, cosmetic
 
 
 def _collapse(text: str) -> str:
@@ -275,7 +228,7 @@ def _released_ids(curriculum: Curriculum) -> dict[str, str]:
     found: dict[str, str] = {}
     for release in load_releases(curriculum.root):
         for item in release.modules:
-            found.setdefault(item["id"], release.name)
+            found.setdefault(item.id, release.name)
     return found
 
 

@@ -37,7 +37,8 @@ def build(edition: str, root: Path | None, out: Path | None, no_package: bool, v
     for name, path in result.outputs.items():
         click.echo(f"{name:<10} {path}  ({result.seconds.get(name, 0):.1f}s)")
     if result.pdfs:
-        click.echo(f"pdf        {len(result.pdfs)} module PDFs in {result.pdfs[0].parent}  "
+        booklets = f" and {len(result.booklets)} A5 booklets" if result.booklets else ""
+        click.echo(f"pdf        {len(result.pdfs)} module PDFs{booklets} in {result.pdfs[0].parent}  "
                    f"({result.seconds.get('pdf', 0):.1f}s)")
 
 

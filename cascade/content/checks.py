@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from ..config import programme
 from . import german as tr
 from .blocks import BLOCK_OPTIONS, BLOCK_TYPES
+from .knowledge_check import check_reading_age
 from .leap import load_recommendations
 from .model import MATERIALS_DIR, ContentFile, Curriculum, Material, Module, Page
 from .problems import ProblemList
@@ -23,12 +24,15 @@ GENERATED_PAGES = {
     "glossary.md": "both",
     "tags.md": "both",
     "changes.md": "both",
+    "course-timetable.md": "trainer",
     "trainer-notes.md": "trainer",
     "fidelity-checklists.md": "trainer",
     "leap-impact.md": "trainer",
+    "what-changed/index.md": "both",  # and what-changed/<module-id>.md per MAJOR change (site/what_changed.py)
 }
 # Headings the site adds to every module page, so authors may link to them.
 GENERATED_MODULE_ANCHORS = {"references", "changes-to-this-module"}
+KNOWLEDGE_CHECK_ANCHOR = "check-what-you-know"  # the self-check's heading, on modules that have one
 VAGUE_LINK_TEXT = {"here", "click here", "this", "link", "more", "read more", "this page", "this link"}
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".docx", ".odt"}
 
@@ -141,6 +145,8 @@ def _anchors_of(item: ContentFile) -> set[str]:
     anchors = {h.anchor for h in item.scan.headings} | item.scan.html_ids
     if isinstance(item, Module):
         anchors |= GENERATED_MODULE_ANCHORS
+        if item.knowledge_check:
+            anchors.add(KNOWLEDGE_CHECK_ANCHOR)
         anchors |= {f"trainer-note-{n}" for n in range(1, len(item.trainer_notes) + 1)}
     return anchors
 
@@ -252,6 +258,9 @@ def _check_module(module: Module, curriculum: Curriculum, problems: ProblemList)
             problems.error(path, line("prerequisites", index), f"prerequisite '{prerequisite}' is not a module id")
     if module.for_supporters and module.status != "retired" and not module.scan.blocks:
         problems.warning(path, module.doc.body_start, "no blocks: add key points, activities and a handout")
+    if module.for_supporters and module.status not in ("draft", "retired") and "knowledge_check" not in module.doc.meta:
+        problems.warning(path, 1, "no 'knowledge_check': add 3 to 5 questions, at least one for each objective, "
+                         "so supporters can check what they learned")
 
 
 def _check_readability(curriculum: Curriculum, problems: ProblemList) -> None:
@@ -265,6 +274,7 @@ def _check_readability(curriculum: Curriculum, problems: ProblemList) -> None:
             problems.warning(module.path, module.doc.body_start,
                              f"reading age about {reading_age(grade):.0f} (grade {grade:.1f}) is far above the "
                              f"target of 9 to 11: use shorter sentences and everyday words")
+        check_reading_age(module, limit, problems)
 
 
 def _check_sources(curriculum: Curriculum, problems: ProblemList) -> None:

@@ -15,6 +15,7 @@ from . import blocks as blockmod
 from . import frontmatter
 from .curriculum_yaml import load_data, load_glossary, load_settings, order_modules
 from .fields import SLUG_RE, Fields, read_text
+from .knowledge_check import read_knowledge_check
 from .model import (
     AUDIENCES,
     EDITIONS,
@@ -55,6 +56,7 @@ MODULE_FIELDS: dict[str, tuple[bool, str]] = {
     "references": (False, "sources for facts: title, url, optional publisher and checked date"),
     "prerequisites": (False, "module ids to study first"),
     "plan": (True, "the session plan: steps with minutes, or an activity by its title; materials per step"),
+    "knowledge_check": (False, "questions to check each objective: id, objective, question, kind, answers"),
 }
 SOURCE_FIELDS = ("id", "revision", "adaptation", "written_in_england")
 COMPONENT_FIELDS = ("id", "description", "essential")
@@ -196,6 +198,7 @@ def _build_module(path, rel, doc, scan, problems) -> Module:
     module.changelog = _changelog(meta.get("changelog"), f)
     module.references = _references(meta.get("references"), f)
     module.plan = _plan(meta.get("plan"), module, f)
+    module.knowledge_check = read_knowledge_check(meta, module.objectives, f)
     return module
 
 

@@ -35,6 +35,8 @@ MATERIAL_KINDS = {
 TRAINER_ONLY_MATERIALS = frozenset({"answer-key"})
 MATERIALS_DIR = "materials"
 PRINT_SIZES = ("a4", "a5")  # a5: printed as a folded booklet (the guides for carers)
+# A knowledge check question: one right answer (radio buttons) or every right answer (checkboxes).
+QUESTION_KINDS = ("single", "multiple")
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,33 @@ class PlanStep:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One answer to a knowledge check question, with the feedback shown when it is chosen."""
+
+    text: str
+    correct: bool
+    feedback: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Question:
+    """A knowledge check question. `objective` is the 1-based position of the objective it checks
+    in the module's `objectives`; `id` stays the same across versions, so results can be kept."""
+
+    id: str
+    objective: int
+    question: str
+    kind: str  # one of QUESTION_KINDS
+    answers: tuple[Answer, ...] = ()
+    line: int = 0
+
+    @property
+    def correct_answers(self) -> list[Answer]:
+        return [a for a in self.answers if a.correct]
+
+
 @dataclass
 class ContentFile:
     """A Markdown file under curriculum/ (module, page or material)."""
@@ -124,6 +153,7 @@ class Module(ContentFile):
     prerequisites: list[str] = field(default_factory=list)
     plan: list[PlanStep] = field(default_factory=list)
     materials: dict[str, Material] = field(default_factory=dict)  # name -> file under materials/
+    knowledge_check: list[Question] = field(default_factory=list)  # the self-check on the module page
 
     @property
     def for_supporters(self) -> bool:

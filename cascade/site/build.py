@@ -1,4 +1,5 @@
-"""Build the site editions, the offline supporter zip and the per-module trainer PDFs."""
+"""Build the site editions, the offline supporter zip, the per-module trainer PDFs and the guides
+for carers as A5 booklets."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ class BuildFailed(RuntimeError):
 @dataclass
 class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
-    pdfs: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)  # one per module (A4)
+    booklets: list[Path] = field(default_factory=list)  # the guides for carers (A5)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -138,23 +140,8 @@ def _material_article(site: Path, material) -> str:
     return f'<section class="pdf-material">{body}</section>'
 
 
-def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
-                out: Path | None = None) -> list[Path]:
-    """One PDF per module, made by WeasyPrint from the trainer edition's rendered page content.
-
-    The article is taken from the built page (so macros, blocks and checklists are exactly as
-    on the site) and laid out for A4 with the title, version and date on the first page.
-    """
-    from .state import load_for_build
-
-    root = (root or content_root()).resolve()
-    site = trainer_site or build_dir(root, out) / "site" / "trainer"
-    curriculum = load_for_build(root / "curriculum")
-    pdf_dir = build_dir(root, out) / "pdf"
-    tmp_dir = build_dir(root, out) / "pdf.part"
-    shutil.rmtree(tmp_dir, ignore_errors=True)
-    tmp_dir.mkdir(parents=True)
-    stylesheet = str(root / "site" / "overrides" / "assets" / "stylesheets" / "pdf.css")
+def _module_jobs(site: Path, curriculum, tmp_dir: Path, stylesheets: tuple[str, ...]) -> list[tuple]:
+    """One PDF job per module of the trainer edition (with its materials)."""
     jobs = []
     for module in curriculum.modules_for("trainer"):
         page = site / Path(module.rel).parent / "index.html"
@@ -166,8 +153,69 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
         article = re.sub(r"<h1[^>]*>.*?</h1>", "", match.group(1), count=1, flags=re.S)
         article += "".join(_material_article(site, material) for material in module.materials_for("trainer"))
         target = tmp_dir / f"{module.id}-v{module.version}.pdf"
-        jobs.append((_print_html(article, module, curriculum.title), str(page.parent), str(target), stylesheet))
-    # WeasyPrint is single-threaded: lay pages out in parallel processes, one module each.
+        jobs.append((_print_html(article, module, curriculum.title), str(page.parent), str(target), stylesheets))
+    return jobs
+
+
+def booklet_name(page) -> str:
+    """The PDF of a page with `print: a5`: for-carers/guide.md -> for-carers-guide-a5.pdf."""
+    return page.rel.removesuffix(".md").replace("/", "-") + "-a5.pdf"
+
+
+def _booklet_html(article: str, page, programme_title: str) -> str:
+    title = escape(page.title)
+    summary = f'<p class="booklet-summary">{escape(page.summary)}</p>' if page.summary else ""
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{title}</title></head><body>"
+            f'<p class="pdf-programme">{escape(programme_title)}</p>'
+            f'<h1 class="pdf-title">{title}</h1>{summary}{article}</body></html>')
+
+
+def _booklet_jobs(site: Path, curriculum, tmp_dir: Path, stylesheets: tuple[str, ...]) -> list[tuple]:
+    """One A5 booklet job per page with `print: a5` (the guides for carers), from the built page,
+    so the site contacts and out-of-hours routes are those of the programme configuration."""
+    jobs = []
+    for page in curriculum.pages:
+        if page.print_size != "a5":
+            continue
+        stem = page.rel.removesuffix(".md")
+        built = site / (stem.removesuffix("index") if stem.split("/")[-1] == "index" else stem) / "index.html"
+        if not built.exists():
+            raise BuildFailed(f"no built page for {page.rel} at {built}; build the site first")
+        match = _ARTICLE_RE.search(built.read_text(encoding="utf-8"))
+        if match is None:
+            raise BuildFailed(f"{built} has no article to print")
+        article = re.sub(r"<h1[^>]*>.*?</h1>", "", match.group(1), count=1, flags=re.S)
+        target = tmp_dir / booklet_name(page)
+        jobs.append((_booklet_html(article, page, curriculum.title), str(built.parent), str(target), stylesheets))
+    return jobs
+
+
+def print_pdfs(root: Path | None = None, trainer_site: Path | None = None, out: Path | None = None,
+               booklet_site: Path | None = None) -> tuple[list[Path], list[Path]]:
+    """The module PDFs (A4) and the guides for carers as A5 booklets, made by WeasyPrint from the
+    built pages, into build/pdf/: (module PDFs, booklets).
+
+    Each article is taken from the built page (so macros, blocks and checklists are exactly as
+    on the site). A module PDF is laid out for A4 with the title, version and date on the first
+    page, from the trainer edition; a booklet from `booklet_site` (the supporter edition, where
+    carers read it), else the trainer edition.
+    """
+    from .state import load_for_build
+
+    root = (root or content_root()).resolve()
+    site = trainer_site or build_dir(root, out) / "site" / "trainer"
+    curriculum = load_for_build(root / "curriculum")
+    pdf_dir = build_dir(root, out) / "pdf"
+    tmp_dir = build_dir(root, out) / "pdf.part"
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    tmp_dir.mkdir(parents=True)
+    sheets = root / "site" / "overrides" / "assets" / "stylesheets"
+    modules = _module_jobs(site, curriculum, tmp_dir, (str(sheets / "pdf.css"),))
+    booklets = _booklet_jobs(booklet_site or site, curriculum, tmp_dir,
+                             (str(sheets / "pdf.css"), str(sheets / "booklet.css")))
+    jobs = modules + booklets
+    # WeasyPrint is single-threaded: lay pages out in parallel processes, one document each.
     workers = max(1, min(4, os.cpu_count() or 1, len(jobs)))
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -177,19 +225,18 @@ def module_pdfs(root: Path | None = None, trainer_site: Path | None = None,
     else:
         for job in jobs:
             _render_pdf(job)
-    written = [Path(job[2]).name for job in jobs]
     shutil.rmtree(pdf_dir, ignore_errors=True)
     tmp_dir.replace(pdf_dir)
-    return [pdf_dir / name for name in written]
+    return [pdf_dir / Path(job[2]).name for job in modules], [pdf_dir / Path(job[2]).name for job in booklets]
 
 
-def _render_pdf(job: tuple[str, str, str, str]) -> None:
+def _render_pdf(job: tuple[str, str, str, tuple[str, ...]]) -> None:
     from weasyprint import CSS, HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    html, base_url, target, stylesheet = job
-    HTML(string=html, base_url=base_url).write_pdf(target, stylesheets=[CSS(filename=stylesheet)])
+    html, base_url, target, stylesheets = job
+    HTML(string=html, base_url=base_url).write_pdf(target, stylesheets=[CSS(filename=s) for s in stylesheets])
 
 
 def build_all(editions: list[str], root: Path | None = None, *, package: bool = True,
@@ -206,6 +253,7 @@ def build_all(editions: list[str], root: Path | None = None, *, package: bool = 
         result.seconds["offline"] = time.perf_counter() - start
         if "trainer" in editions:
             start = time.perf_counter()
-            result.pdfs = module_pdfs(root, result.outputs["trainer"], out=out)
+            result.pdfs, result.booklets = print_pdfs(root, result.outputs["trainer"], out=out,
+                                                      booklet_site=result.outputs.get("supporter"))
             result.seconds["pdf"] = time.perf_counter() - start
     return result

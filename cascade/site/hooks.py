@@ -21,6 +21,9 @@ from .links import link
 from .module_page import material_page
 from .sources import source_page, source_page_src
 from .state import check_errors, edition_of, load_for_build
+from .what_changed import INDEX as WHAT_CHANGED_INDEX
+from .what_changed import TITLE as WHAT_CHANGED_TITLE
+from .what_changed import pages as what_changed_pages
 
 GENERATED_CONTENT = {
     "glossary.md": ("Glossary",
@@ -29,6 +32,9 @@ GENERATED_CONTENT = {
                    "Every change to the modules, newest first. Each module page also lists its own "
                    "changes.\n\n{{ all_changes() }}"),
     "tags.md": ("Topics", "Modules by topic.\n\n<!-- material/tags -->"),
+    "course-timetable.md": ("Course timetable",
+                            "Every module each stage delivers, in course days and sessions, with times, "
+                            "breaks and each module's plan.\n\n{{ course_timetable() }}"),
     "trainer-notes.md": ("All trainer notes",
                          "Every trainer note from every module, with a link back to where it sits."
                          "\n\n{{ all_trainer_notes() }}"),
@@ -110,6 +116,8 @@ def build_nav(curriculum, edition: str) -> list:
         nav.append({"Trainer resources": resources})
     about = [p.rel for p in sorted(top, key=lambda p: (p.order, p.rel))]
     about += [n for n in generated_pages(edition) if GENERATED_PAGES[n] == "both"]
+    changed = list(what_changed_pages(curriculum, edition))
+    about.append({WHAT_CHANGED_TITLE: changed} if len(changed) > 1 else WHAT_CHANGED_INDEX)
     nav.append({"About this training": about})
     return nav
 
@@ -137,6 +145,9 @@ def on_files(files: Files, config) -> Files:
         title, body = GENERATED_CONTENT[name]
         content = f"---\ntitle: {title}\n---\n\n{body}\n"
         files.append(File.generated(config, name, content=content))
+    # "What changed" since the last release: an index, and a page per module with a MAJOR change.
+    for src, content in what_changed_pages(curriculum, edition).items():
+        files.append(File.generated(config, src, content=content))
     if edition == "trainer":
         _add_source_pages(files, config, curriculum)
     return files
@@ -174,7 +185,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     curriculum = load_for_build(config["docs_dir"])
     item = curriculum.file_for(page.file.src_uri)
     if isinstance(item, Module):
-        parts = ["{{ module_card() }}", render_markdown(item, edition), "{{ module_materials() }}",
+        body = render_markdown(item, edition)
+        parts = ["{{ module_card() }}", body, "{{ module_materials() }}",
                  "{{ module_references() }}", "{{ module_changelog() }}", "{{ suggest_change() }}"]
         if edition == "trainer" and item.source.id:
             target = link(item.rel, source_page_src(item))
@@ -183,6 +195,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if edition == "trainer":
             parts.insert(2, "{{ session_plan() }}")
             parts.append("{{ fidelity_checklist() }}")
+        parts.insert(parts.index(body) + 1, "{{ self_check_form() }}")  # the self-check follows the text
         markdown = "\n\n".join(parts)
     elif isinstance(item, Material):
         markdown = material_page(item, edition)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..config import programme
 from ..content.german import adaptation_status
-from . import generated, module_page, programme_data, sources
+from . import generated, module_page, programme_data, self_check, sources, timetable, what_changed
 from .state import edition_of, load_for_build
 
 
@@ -57,7 +57,11 @@ def _module_macros(env, page: _Page) -> None:
 
     @env.macro
     def module_changelog(module_id: str | None = None) -> str:
-        return module_page.module_changelog(page.module(module_id))
+        """The module's changes; first, a link to its "what changed" page after a MAJOR change."""
+        module = page.module(module_id)
+        note = what_changed.module_note(page.curriculum, module.id, page.edition, page.src)
+        table = module_page.module_changelog(module)
+        return table.replace("\n\n", f"\n\n{note}\n", 1) if note else table
 
     @env.macro
     def module_references(module_id: str | None = None) -> str:
@@ -67,6 +71,12 @@ def _module_macros(env, page: _Page) -> None:
     def module_materials(module_id: str | None = None) -> str:
         """Links to the module's printable materials (answer keys in the trainer edition only)."""
         return module_page.module_materials(page.module(module_id), page.edition)
+
+    @env.macro
+    def self_check_form(module_id: str | None = None) -> str:
+        """The module's self-check: its knowledge check questions with feedback, no account needed.
+        (Not named knowledge_check: the front matter field of that name would hide it.)"""
+        return self_check.knowledge_check(page.module(module_id), page.edition)
 
     @env.macro
     def session_plan(module_id: str | None = None) -> str:
@@ -92,6 +102,11 @@ def _curriculum_macros(env, page: _Page) -> None:
     @env.macro
     def curriculum_overview() -> str:
         return generated.curriculum_overview(page.curriculum, page.edition, page.src)
+
+    @env.macro
+    def course_timetable() -> str:
+        """Each stage's modules in course days and sessions (trainer edition)."""
+        return timetable.course_timetable(page.curriculum, page.src) if page.trainer else ""
 
     @env.macro
     def all_trainer_notes() -> str:

@@ -59,6 +59,25 @@ references:
     url: https://www.england.nhs.uk/personalisedcare/supported-self-management/peer-support/
 plan:
   - {title: The session, minutes: 60}
+knowledge_check:
+  - id: what-you-do
+    objective: 1
+    question: What do you do as a peer supporter?
+    answers:
+      - {text: I listen as an equal., correct: true, feedback: Yes. You listen and share what helped you.}
+      - {text: I give medical advice., correct: false, feedback: Not quite. The care team does that.}
+  - id: not-peer-support
+    objective: 2
+    question: Who answers a question about tablets?
+    answers:
+      - {text: The care team., correct: true, feedback: Yes. Help the carer plan what to ask.}
+      - {text: You., correct: false, feedback: Not quite. You do not give medical advice.}
+  - id: help
+    objective: 3
+    question: Who can you talk to about your role?
+    answers:
+      - {text: Your supervisor., correct: true, feedback: Yes. You are never on your own.}
+      - {text: Nobody., correct: false, feedback: Not quite. Your supervisor is there for you.}
 ---
 
 ## What is peer support?

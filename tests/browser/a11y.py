@@ -5,8 +5,9 @@
   Only serious and critical violations fail; each names page, rule and element selector.
 - `scan_site` / `scan_tracker`: every page of a built site edition, or every page a tracker role can
   reach (same-origin GET links from the start page, one page of each kind, bounded), each loaded
-  once: axe at desktop size, then the phone checks at 360 CSS px on the same load. The tracker scan
-  also submits each data-entry form empty and checks its error state.
+  once: axe at desktop size, then the phone checks at 360 CSS px on the same load. A site page also
+  gets axe again at 360 px and the target check at 1280 px. The tracker scan also submits each
+  data-entry form empty and checks its error state.
 - phone checks: `sideways_scroll` (the page must not scroll sideways) and `small_targets`
   (WCAG 2.5.8: targets of at least 24 by 24 CSS px, with its spacing, inline and user-agent
   exceptions).
@@ -275,6 +276,10 @@ class Scan:
     axe_checked: list[str] = field(default_factory=list)
     axe: list[Problem] = field(default_factory=list)
     phone: list[Problem] = field(default_factory=list)
+    # Site scans only: axe again at 360 px, and the 24 px target check at 1280 px too.
+    axe_phone_checked: list[str] = field(default_factory=list)
+    axe_phone: list[Problem] = field(default_factory=list)
+    desktop_targets: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # error pages reached by links, broken error links
 
 
@@ -294,10 +299,10 @@ def phone_problems(page, label: str) -> list[Problem]:
     return found
 
 
-def _phone_check(scan: Scan, page, label: str) -> None:
-    """Resize the loaded page to a phone's width and check it. Some layout follows a resize only
-    after a short delay (Material's search bar, for one), so a problem must still be there after
-    the page has had time to settle."""
+def _phone_check(scan: Scan, page, label: str, axe: bool = False) -> None:
+    """Resize the loaded page to a phone's width and check it (with `axe`, axe-core too). Some
+    layout follows a resize only after a short delay (Material's search bar, for one), so a
+    problem must still be there after the page has had time to settle."""
     page.set_viewport_size(PHONE)
     _settle(page)
     problems = phone_problems(page, label)
@@ -307,15 +312,26 @@ def _phone_check(scan: Scan, page, label: str) -> None:
         page.wait_for_timeout(400)
         problems = [p for p in phone_problems(page, label) if p in problems]
     scan.phone += problems
+    if axe:
+        # Run here, in this tab, while the other tab's axe run at 1280 px carries on in its own
+        # renderer: the phone run costs about half of the desktop one (no sidebar, same content).
+        scan.axe_phone += axe_violations(page, f"{label} at {PHONE['width']} px")
+        scan.axe_phone_checked.append(label)
     page.set_viewport_size(DESKTOP)
+
+
+def desktop_target_problems(page, label: str) -> list[Problem]:
+    return [Problem(label, "target-size-24", "desktop", target, "target smaller than 24 by 24 CSS px at "
+                    f"{DESKTOP['width']} px") for target in small_targets(page)]
 
 
 class _PageChecks:
     """axe runs in a tab while the other tab loads; once a tab's axe run is collected, the same
     page gets the phone checks. Results go into the scan."""
 
-    def __init__(self, scan: Scan):
+    def __init__(self, scan: Scan, both_sizes: bool = False):
         self.scan = scan
+        self.both_sizes = both_sizes  # axe at 360 px too, and the target check at 1280 px too
         self.queue = AxeQueue()
         self.waiting: dict[int, str] = {}  # tab -> label of the page whose axe run is still going
 
@@ -328,7 +344,9 @@ class _PageChecks:
         self.queue.finish(tab)
         label = self.waiting.pop(id(tab), None)
         if label is not None:
-            _phone_check(self.scan, tab, label)
+            if self.both_sizes:
+                self.scan.desktop_targets += desktop_target_problems(tab, label)
+            _phone_check(self.scan, tab, label, axe=self.both_sizes)
 
     def finish(self, tabs) -> None:
         for tab in tabs:
@@ -337,9 +355,10 @@ class _PageChecks:
 
 
 def scan_site(browser, base_url: str, paths: list[str], label_prefix: str) -> Scan:
-    """axe and the phone checks on every given page of a site, two tabs at a time."""
+    """Every given page of a site, two tabs at a time: axe and the 24 px target check at 1280 px
+    and again at 360 px, and no sideways scrolling at 360 px."""
     scan = Scan()
-    checks = _PageChecks(scan)
+    checks = _PageChecks(scan, both_sizes=True)
     with open_tabs(browser, 2) as tabs:
         for i, path in enumerate(paths):
             tab = tabs[i % 2]
@@ -578,7 +597,8 @@ _TARGETS = r"""minimum => {
   const rectOf = el => el.getBoundingClientRect()
   const shown = el => {
     if (el.closest('[hidden], [inert]')) return false
-    if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true})) return false
+    if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true, opacityProperty: true})) return false
+    if (getComputedStyle(el).pointerEvents === 'none') return false                 // cannot be pressed now
     const r = rectOf(el)
     if (r.width <= 1 || r.height <= 1) return false                                 // visually hidden
     if (r.right <= 0 || r.bottom <= 0 || r.left >= innerWidth) return false         // off-canvas drawer

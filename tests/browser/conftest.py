@@ -260,7 +260,7 @@ def give_supporter_a_carer(browser, base: str) -> None:
 
 @pytest.fixture(scope="session")
 def site_scans(browser, built_site, site_servers):
-    """Every page of both editions: axe at desktop size, phone checks at 360 px."""
+    """Every page of both editions: axe and the target check at 1280 px and again at 360 px."""
     from .a11y import scan_site, site_pages
 
     scans = {}

@@ -1,8 +1,9 @@
-"""`cascade report fidelity --format json|md` (and the programme report when research lands)."""
+"""`cascade report fidelity --format json|md`, `cascade report programme` and `cascade report guide --out DIR`."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -85,6 +86,20 @@ def programme(fmt: str, out: str | None) -> None:
         click.echo(f"written {out}")
     else:
         click.echo(text)
+
+
+@report.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for technical-guide.md and technical-guide.pdf.")
+def guide(out_dir: Path) -> None:
+    """The technical guide for policy makers and commissioners, as Markdown and PDF."""
+    from ..reports.guide import GuideError, make_guide
+
+    try:
+        md_path, pdf_path = make_guide(_app(), out_dir)
+    except GuideError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"written {md_path} and {pdf_path}")
 
 
 @report.command()
