@@ -68,6 +68,8 @@ def test_reflective_notes_are_read_by_their_writer_only(app, world):
     assert NOTE.split(";")[0] not in lead.get("/reflections").get_data(as_text=True)
     login(admin, "admin@example.org")
     assert admin.get("/reflections").status_code == 403
+    assert "/reflections" not in admin.get("/supervision").get_data(as_text=True), "no link to a page that refuses"
+    assert "/reflections" in supporter.get("/supervision").get_data(as_text=True)
     assert NOTE.split(";")[0] not in admin.get("/admin/audit").get_data(as_text=True)
     assert not any(NOTE[:20] in (e.data or "") + e.summary for e in AuditEntry.select())
     assert world.users[roles.SUPPORTER].id is not None

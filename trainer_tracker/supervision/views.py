@@ -21,6 +21,7 @@ from .models import ReflectiveNote, SupervisionAttendee, SupervisionSession
 
 bp = Blueprint("supervision", __name__)
 RECORDERS = (*roles.STAFF, roles.TRAINER)
+REFLECTORS = (roles.SUPPORTER, roles.TRAINER, roles.SITE_LEAD)  # people who are supervised or supervise at a site
 
 
 def _site_id() -> int | None:
@@ -57,7 +58,8 @@ def sessions():
                if current_user.role in roles.STAFF else None)
     return render_template("supervision/sessions.html", page=page, counts=counts, kinds=services.KINDS,
                            topics=services.settings()["topics"], overdue=overdue,
-                           can_record=current_user.role in RECORDERS, every_days=services.settings()["every_days"])
+                           can_record=current_user.role in RECORDERS, can_reflect=current_user.role in REFLECTORS,
+                           every_days=services.settings()["every_days"])
 
 
 @bp.route("/supervision/new", methods=["GET", "POST"])
@@ -114,7 +116,7 @@ def overdue():
 
 
 @bp.route("/reflections", methods=["GET", "POST"])
-@allow(roles.SUPPORTER, roles.TRAINER, roles.SITE_LEAD)
+@allow(*REFLECTORS)
 def reflections():
     """The signed-in person's own reflective notes, newest first, and a new one."""
     form = NoteForm()
