@@ -273,11 +273,14 @@ def rebuild() -> None:
                 for (cid, ver, scope, dimension, group, item), s in totals.items()]
     for start in range(0, len(sum_rows), 1000):
         FidelitySum.insert_many(sum_rows[start:start + 1000]).execute()
+    # One joined UPDATE ... FROM (SQLite 3.33+, PostgreSQL), not a subquery per record: on freshly
+    # filled tables without statistics PostgreSQL planned that as a scan per record (minutes).
     Occ = FidelityOccasion
     for column, own in ((R.delivery, Occ.delivery), (R.contact, Occ.contact)):
-        (R.update(occasion=Occ.select(Occ.id).where((Occ.checklist_id == R.checklist_id)
-                                                & (Occ.checklist_version == R.checklist_version) & (own == column)))
-         .where(column.is_null(False)).execute())
+        (R.update(occasion=Occ.id).from_(Occ)
+         .where((Occ.checklist_id == R.checklist_id) & (Occ.checklist_version == R.checklist_version)
+                & (own == column) & column.is_null(False))
+         .execute())
 
 
 # --- reading ----------------------------------------------------------------------------------
