@@ -105,6 +105,16 @@ def crawl(port: int, role: str, email: str, password: str) -> Crawl:
     result = Crawl(role)
     queue: deque[str] = deque(["/"])
     seen: set[str] = {"/"}
+    queued: dict[str, int] = {}  # URLs queued per kind: a list of 100 people must not fill the budget
+
+    def enqueue(target: str) -> None:
+        kind = kind_of(target)
+        if target in seen or queued.get(kind, 0) >= 2 * SAMPLES_PER_KIND:
+            return
+        seen.add(target)
+        queued[kind] = queued.get(kind, 0) + 1
+        queue.append(target)
+
     try:
         while queue and result.requests < MAX_URLS_PER_ROLE:
             url = queue.popleft()
@@ -112,9 +122,8 @@ def crawl(port: int, role: str, email: str, password: str) -> Crawl:
             result.requests += 1
             if status in (301, 302, 303):
                 target = _same_site(location, url) if location else None
-                if target and target not in seen:
-                    seen.add(target)
-                    queue.append(target)
+                if target:
+                    enqueue(target)
                 continue
             kind = kind_of(url)
             if status != 200:
@@ -128,12 +137,8 @@ def crawl(port: int, role: str, email: str, password: str) -> Crawl:
                 result.forms.setdefault(kind_of(form.action), form)
             for href in LINK_RE.findall(body):
                 target = _same_site(href, url)
-                if not target or target in seen:
-                    continue
-                if len(result.kinds.get(kind_of(target), ())) >= SAMPLES_PER_KIND:
-                    continue
-                seen.add(target)
-                queue.append(target)
+                if target and len(result.kinds.get(kind_of(target), ())) < SAMPLES_PER_KIND:
+                    enqueue(target)
     finally:
         session.close()
     return result
