@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
-
-from scipy import stats
 
 from .occasions import (
     GroupBy,
@@ -21,7 +19,7 @@ from .occasions import (
     sorted_figures,
 )
 from .records import CONFIDENCE, FidelityRecord, FidelitySettings, jsonable, settings_or_default
-from .summaries import stdev
+from .summaries import stdev, t_quantile
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def welch_interval(
     se = math.sqrt(a + b)
     df = (a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
     difference = math.fsum(later) / n2 - math.fsum(earlier) / n1
-    half = float(stats.t.ppf(0.5 + confidence / 2, df)) * se
+    half = t_quantile(0.5 + confidence / 2, df) * se
     return WelchInterval(difference, se, df, difference - half, difference + half, confidence)
 
 
@@ -96,7 +94,12 @@ class Drift:
     note: str | None
 
     def to_dict(self) -> dict:
-        return jsonable(asdict(self))
+        # Two levels by hand: asdict() deep-copies every value, which cost more than the figure
+        # itself when the dashboard works out a drift for every branch and component.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("generation_1", "generation_2"):
+            data[name] = {f.name: getattr(data[name], f.name) for f in fields(data[name])}
+        return jsonable(data)
 
 
 def _summary(values: Sequence[float]) -> GenerationSummary:

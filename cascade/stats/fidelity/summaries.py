@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
-from scipy import stats
+from scipy import special
 
 from .occasions import (
     GroupBy,
@@ -76,7 +76,9 @@ class Figure:
 
 @lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
-    return float(stats.t.ppf(p, df))
+    # scipy's stdtrit is what stats.t.ppf computes, without the generic distribution machinery
+    # (about 100 times faster: Welch degrees of freedom are fractional, so the cache rarely hits).
+    return float(special.stdtrit(df, p))
 
 
 def stdev(values: Sequence[float], mean: float) -> float:
