@@ -38,6 +38,14 @@ def write_curriculum(root: Path, modules: list[str], files: dict[str, str]) -> N
         (root / rel).write_text(text, encoding="utf-8")
 
 
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace the first `old` in the file at `rel` under `root` with `new` (which must be there)."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def init_repo(root: Path) -> None:
     """`root` as a git repository with everything in it committed on 'main'."""
     git(root, "init", "-q", "-b", "main")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gitrepo import commit, git
+from gitrepo import commit, edit, git
 
 from cascade.authoring import worddiff
 from cascade.authoring.versioning import next_version
@@ -86,13 +86,6 @@ def repo(curriculum_repo) -> Path:
         MODULE_REL: MODULE.format(id="peer-support-role", title="The peer supporter role"),
         OTHER_REL: MODULE.format(id="listening-basics", title="Listening basics"),
     })
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def bump(root: Path, rel: str, version: str, summary: str = "Changed the wording.") -> None:

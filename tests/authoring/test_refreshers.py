@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gitrepo import commit
+from gitrepo import commit, edit
 
 from cascade.authoring.releases import (
     UnknownRelease,
@@ -95,13 +95,6 @@ changelog:
 def release(root: Path, name: str):
     return CliRunner().invoke(cascade, ["curriculum", "release", name, "--root", str(root),
                                         "--date", "2027-01-15"])
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def bump_to_major(root: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from gitrepo import git
+from gitrepo import edit, git
 
 from cascade.authoring import translations as tr
 from cascade.cli import cascade
@@ -97,13 +97,6 @@ def repo(curriculum_repo) -> Path:
 def release(root: Path, *args: str):
     return CliRunner().invoke(cascade, ["curriculum", "release", *args, "--root", str(root),
                                         "--date", "2027-01-15"])
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_release_records_every_module_and_writes_notes(repo):

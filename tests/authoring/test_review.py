@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from gitrepo import commit
+from gitrepo import commit, edit
 
 from cascade.cli import cascade
 from cascade.content import load_curriculum
@@ -99,13 +99,6 @@ def repo(curriculum_repo) -> Path:
         LISTEN_REL: MODULE.format(id="listening-basics", title="Listening basics"),
         GERMAN_REL: GERMAN,
     })
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def bump(root: Path, rel: str, version: str, summary: str, leap: str | None = None) -> None:

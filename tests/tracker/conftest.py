@@ -127,6 +127,16 @@ def empty_database_url(backend, tmp_path):
 
 
 @pytest.fixture
+def cli_env(empty_database_url, tmp_path, monkeypatch, repo_root):
+    """The environment the `cascade` commands read, pointed at an empty database (returned)."""
+    monkeypatch.setenv("CASCADE_DATABASE_URL", empty_database_url)
+    monkeypatch.setenv("CASCADE_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("CASCADE_CONTENT_ROOT", str(repo_root))
+    monkeypatch.setenv("CASCADE_SECRET_KEY", "cli-test-secret")
+    return empty_database_url
+
+
+@pytest.fixture
 def app(database_url, tmp_path, repo_root):
     from trainer_tracker.app import create_app
     from trainer_tracker.db import database

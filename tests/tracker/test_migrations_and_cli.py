@@ -5,19 +5,9 @@ from __future__ import annotations
 import csv
 import os
 
-import pytest
 from click.testing import CliRunner
 
 from cascade.cli import cascade
-
-
-@pytest.fixture
-def cli_env(empty_database_url, tmp_path, monkeypatch, repo_root):
-    monkeypatch.setenv("CASCADE_DATABASE_URL", empty_database_url)
-    monkeypatch.setenv("CASCADE_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("CASCADE_CONTENT_ROOT", str(repo_root))
-    monkeypatch.setenv("CASCADE_SECRET_KEY", "cli-test-secret")
-    return empty_database_url
 
 
 def read_csv(path):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -17,15 +16,6 @@ from cascade.content.leap import load_recommendations
 from trainer_tracker.reports.guide import CHAPTERS
 
 A4_POINTS = (595.3, 841.9)
-
-
-@pytest.fixture
-def cli_env(empty_database_url, tmp_path, monkeypatch, repo_root):
-    monkeypatch.setenv("CASCADE_DATABASE_URL", empty_database_url)
-    monkeypatch.setenv("CASCADE_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("CASCADE_CONTENT_ROOT", str(repo_root))
-    monkeypatch.setenv("CASCADE_SECRET_KEY", "cli-test-secret")
-    return empty_database_url
 
 
 def run(*args):
