@@ -116,3 +116,24 @@ def test_the_next_observed_delivery_marks_the_changed_components(app, world, cha
     delivery = ModuleDelivery.select().where(ModuleDelivery.course == world.course2).order_by(ModuleDelivery.id).first()
     page = lead.get(f"/deliveries/{delivery.id}/fidelity/new").get_data(as_text=True)
     assert page.count("watch this closely") == 1  # the reworded component, and only that one
+
+
+def test_the_demo_shows_a_refresher_in_progress_and_drift_by_branch(cli_env):
+    """What a new user sees in the demo: one refresher assigned by hand and studied, awaiting a
+    trainer, and the fidelity dashboard's table of branches."""
+    from cascade.devdata.demo import DEMO_PASSWORD
+    from trainer_tracker.app import create_app
+
+    assert CliRunner().invoke(cascade, ["tracker", "demo"], catch_exceptions=False).exit_code == 0
+    _close_bound()
+    app = create_app({"DATABASE_URL": cli_env, "SECRET_KEY": "demo-test", "WTF_CSRF_ENABLED": False})
+    lead = app.test_client()
+    login(lead, "lead@example.org", DEMO_PASSWORD)
+    page = lead.get("/refreshers").get_data(as_text=True)
+    assert "Assigned by hand, not yet done" in page and "Joseph Adeyemi" in page
+    with app.app_context():
+        refresher = Refresher.get(Refresher.module_id == "listening-and-support")
+    assert refresher.reason == "assigned" and refresher.confirmed_at is None, "in progress: not yet confirmed"
+    fidelity = lead.get("/fidelity").get_data(as_text=True)
+    assert "Branches, lowest first" in fidelity
+    _close_bound()
